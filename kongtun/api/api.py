@@ -1,0 +1,340 @@
+"""The JSON HTTP API (django-ninja), under the same access rules as the pages.
+
+OpenAPI document: /api/v1/openapi.json; interactive docs: /api/v1/docs (served locally).
+Authentication: the browser session (with CSRF for writes) or ``Authorization: Bearer <token>``
+(tokens from ``manage.py api_token_create``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, django_auth
+
+from kongtun.api.models import api_token_user
+from kongtun.funds.access import Cap, FundAccess, fund_access, funds_for_user
+from kongtun.members.models import Member
+from kongtun.members.selectors import member_search
+from kongtun.members.services import (
+    BeneficiaryInput,
+    MemberInput,
+    member_create,
+    member_set_status,
+    member_update,
+    personal_data_access_log,
+)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Kongtun API",
+    version="1",
+    description="Community welfare funds: funds and members. Every call is limited to the "
+    "funds where the caller holds a role.",
+    auth=[django_auth, BearerToken()],
+    urls_namespace="api",
+)
+
+
+class FieldErrors(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> object:
+    errors = (
+        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"__all__": [str(m) for m in exc.messages]}
+    )
+    return api.create_response(
+        request, {"detail": "validation_error", "errors": errors}, status=400
+    )
+
+
+def _access(request: HttpRequest, fund_id: int, cap: Cap) -> FundAccess:
+    access = fund_access(request.auth, fund_id)
+    if not access.can(cap):
+        raise HttpError(403, "forbidden")
+    return access
+
+
+class AreaOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+
+
+class FundOut(Schema):
+    id: int
+    name_th: str
+    name_en: str
+    short_code: str
+    province: AreaOut
+    district: AreaOut
+    subdistrict: AreaOut
+    founded_on: dt.date
+    conceptual_bases: list[str]
+    fiscal_year_start_month: int
+    roles: list[str]
+
+    @staticmethod
+    def build(fund: object, roles: set[str]) -> dict:
+        sub = fund.subdistrict
+        area = lambda a: {"code": a.code, "name_th": a.name_th, "name_en": a.name_en}  # noqa: E731
+        return {
+            "id": fund.pk,
+            "name_th": fund.name_th,
+            "name_en": fund.name_en,
+            "short_code": fund.short_code,
+            "province": area(sub.parent.parent),
+            "district": area(sub.parent),
+            "subdistrict": area(sub),
+            "founded_on": fund.founded_on,
+            "conceptual_bases": fund.conceptual_bases,
+            "fiscal_year_start_month": fund.fiscal_year_start_month,
+            "roles": sorted(roles),
+        }
+
+
+class BeneficiaryIO(Schema):
+    name: str
+    relationship: str = ""
+    share_percent: Decimal
+
+
+class MemberOut(Schema):
+    id: int
+    number: str
+    title: str
+    first_name: str
+    last_name: str
+    national_id_masked: str
+    birth_date: dt.date
+    sex: str
+    village_number: int
+    occupation: str
+    join_date: dt.date
+    status: str
+
+    @staticmethod
+    def build(m: Member) -> dict:
+        return {
+            "id": m.pk,
+            "number": m.number,
+            "title": m.title,
+            "first_name": m.first_name,
+            "last_name": m.last_name,
+            "national_id_masked": m.national_id_masked,
+            "birth_date": m.birth_date,
+            "sex": m.sex,
+            "village_number": m.village.number,
+            "occupation": m.occupation.code,
+            "join_date": m.join_date,
+            "status": m.status,
+        }
+
+
+class MemberDetailOut(MemberOut):
+    national_id: str | None = None
+    address: str
+    phone: str
+    beneficiaries: list[BeneficiaryIO]
+    status_history: list[dict]
+
+
+class MemberPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[MemberOut]
+
+
+class MemberIn(Schema):
+    number: str = ""
+    title: str = ""
+    first_name: str
+    last_name: str
+    national_id: str
+    birth_date: dt.date
+    sex: str
+    village_number: int
+    occupation: str
+    join_date: dt.date
+    address: str = ""
+    phone: str = ""
+    beneficiaries: list[BeneficiaryIO] = []
+
+
+class StatusIn(Schema):
+    status: str
+    effective_date: dt.date
+    reason: str
+
+
+@api.get("/funds", response=list[FundOut], tags=["funds"])
+def list_funds(request: HttpRequest) -> list[dict]:
+    from kongtun.funds.access import active_roles
+
+    roles: dict[int, set[str]] = {}
+    for fund_id, role in active_roles(request.auth).values_list("fund_id", "role"):
+        roles.setdefault(fund_id, set()).add(role)
+    funds = funds_for_user(request.auth).select_related("subdistrict__parent__parent")
+    return [FundOut.build(f, roles.get(f.pk, set())) for f in funds]
+
+
+@api.get("/funds/{fund_id}", response=FundOut, tags=["funds"])
+def get_fund(request: HttpRequest, fund_id: int) -> dict:
+    access = _access(request, fund_id, Cap.VIEW_FUND)
+    return FundOut.build(access.fund, access.roles)
+
+
+@api.get("/funds/{fund_id}/members", response=MemberPage, tags=["members"])
+def list_members(
+    request: HttpRequest,
+    fund_id: int,
+    q: str = "",
+    village_number: int | None = None,
+    status: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> dict:
+    access = _access(request, fund_id, Cap.VIEW_MEMBERS)
+    village_id = None
+    if village_number is not None:
+        village = access.fund.villages.filter(number=village_number).first()
+        village_id = village.pk if village else -1
+    qs = member_search(fund=access.fund, q=q, village_id=village_id, status=status)
+    paginator = Paginator(qs, max(1, min(page_size, 500)))
+    p = paginator.get_page(page)
+    return {
+        "count": paginator.count,
+        "page": p.number,
+        "pages": paginator.num_pages,
+        "results": [MemberOut.build(m) for m in p.object_list],
+    }
+
+
+def _member(access: FundAccess, member_id: int) -> Member:
+    if access.only_member and access.member_id != member_id:
+        raise Http404
+    member = (
+        Member.objects.select_related("village", "occupation")
+        .filter(pk=member_id, fund=access.fund)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+def _detail(request: HttpRequest, access: FundAccess, member: Member, reveal: bool) -> dict:
+    data = MemberOut.build(member)
+    show_id = reveal and (access.can(Cap.VIEW_PERSONAL) or access.member_id == member.pk)
+    if show_id:
+        personal_data_access_log(user=request.auth, member=member, field_name="national_id")
+    data.update(
+        national_id=member.national_id if show_id else None,
+        address=member.address,
+        phone=member.phone,
+        beneficiaries=[
+            {"name": b.name, "relationship": b.relationship, "share_percent": b.share_percent}
+            for b in member.beneficiaries.filter(replaced_at__isnull=True)
+        ],
+        status_history=[
+            {"status": c.status, "effective_date": c.effective_date, "reason": c.reason}
+            for c in member.status_changes.order_by("effective_date", "id")
+        ],
+    )
+    return data
+
+
+@api.get("/funds/{fund_id}/members/{member_id}", response=MemberDetailOut, tags=["members"])
+def get_member(request: HttpRequest, fund_id: int, member_id: int, reveal: bool = False) -> dict:
+    """``reveal=true`` returns the full national ID to roles allowed to see it, and logs it."""
+    access = _access(request, fund_id, Cap.VIEW_FUND)
+    if not (access.can(Cap.VIEW_MEMBERS) or access.member_id == member_id):
+        raise Http404
+    return _detail(request, access, _member(access, member_id), reveal)
+
+
+def _input(access: FundAccess, payload: MemberIn) -> MemberInput:
+    village = access.fund.villages.filter(number=payload.village_number).first()
+    occupation = access.fund.occupation_groups.filter(code=payload.occupation).first()
+    return MemberInput(
+        number=payload.number,
+        title=payload.title,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        national_id=payload.national_id,
+        birth_date=payload.birth_date,
+        sex=payload.sex,
+        village_id=village.pk if village else -1,
+        occupation_id=occupation.pk if occupation else -1,
+        join_date=payload.join_date,
+        address=payload.address,
+        phone=payload.phone,
+        beneficiaries=[
+            BeneficiaryInput(b.name, b.relationship, b.share_percent) for b in payload.beneficiaries
+        ],
+    )
+
+
+@api.post(
+    "/funds/{fund_id}/members",
+    response={201: MemberDetailOut, 400: FieldErrors},
+    tags=["members"],
+)
+def create_member(request: HttpRequest, fund_id: int, payload: MemberIn) -> Status:
+    access = _access(request, fund_id, Cap.EDIT_MEMBERS)
+    member = member_create(fund=access.fund, data=_input(access, payload), actor=request.auth)
+    member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
+    return Status(201, _detail(request, access, member, reveal=False))
+
+
+@api.put(
+    "/funds/{fund_id}/members/{member_id}",
+    response={200: MemberDetailOut, 400: FieldErrors},
+    tags=["members"],
+)
+def update_member(request: HttpRequest, fund_id: int, member_id: int, payload: MemberIn) -> dict:
+    access = _access(request, fund_id, Cap.EDIT_MEMBERS)
+    if not access.can(Cap.VIEW_PERSONAL):
+        raise HttpError(403, "forbidden")
+    member = _member(access, member_id)
+    member_update(member=member, data=_input(access, payload), actor=request.auth)
+    member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
+    return _detail(request, access, member, reveal=False)
+
+
+@api.post(
+    "/funds/{fund_id}/members/{member_id}/status",
+    response={201: MemberDetailOut, 400: FieldErrors},
+    tags=["members"],
+)
+def change_status(request: HttpRequest, fund_id: int, member_id: int, payload: StatusIn) -> Status:
+    access = _access(request, fund_id, Cap.EDIT_MEMBERS)
+    member = _member(access, member_id)
+    member_set_status(
+        member=member,
+        status=payload.status,
+        effective_date=payload.effective_date,
+        reason=payload.reason,
+        actor=request.auth,
+    )
+    member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
+    return Status(201, _detail(request, access, member, reveal=False))

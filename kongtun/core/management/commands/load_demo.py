@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from kongtun.demo.loader import load_demo
+from kongtun.demo.people import DEMO_PASSWORD, demo_funds_exist, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Load the demo: the two pilot funds (Banthi, Thaneun) with synthetic members."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2552)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when the demo is already loaded"
+        )
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+
+    def handle(self, *args, seed: int, if_empty: bool, logins: bool, **options):
+        if not logins:
+            if demo_funds_exist():
+                if not if_empty:
+                    self.stderr.write("The demo is already loaded.")
+            else:
+                started = time.monotonic()
+                funds = load_demo(seed=seed, today=timezone.localdate())
+                self.stdout.write(
+                    f"Loaded {len(funds)} demo funds in {time.monotonic() - started:.1f} s."
+                )
+        self.stdout.write("")
+        self.stdout.write("Kongtun demo — open http://127.0.0.1:8000 and log in as:")
+        for username, what in demo_logins():
+            self.stdout.write(f"  {username:<20} {what}")
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")

@@ -1,0 +1,37 @@
+"""Shared building blocks: gap-free per-fund counters."""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class Counter(models.Model):
+    """A named gap-free sequence per fund (member numbers, receipt numbers per fiscal year).
+
+    Rows are locked with SELECT … FOR UPDATE (PostgreSQL) or by SQLite's IMMEDIATE write lock,
+    so two treasurers never draw the same number, and a rolled-back transaction gives its
+    number back: no gaps.
+    """
+
+    fund = models.ForeignKey("funds.Fund", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=64)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fund", "key"], name="counter_unique_key")]
+        verbose_name = _("counter")
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}:{self.key}={self.value}"
+
+
+def counter_next(*, fund_id: int, key: str) -> int:
+    """Draw the next number; must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("counter_next must run inside a transaction")
+    Counter.objects.get_or_create(fund_id=fund_id, key=key)
+    counter = Counter.objects.select_for_update().get(fund_id=fund_id, key=key)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return counter.value

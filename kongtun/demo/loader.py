@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+from django.db import transaction
+
+from kongtun.demo.people import DEMO_FUNDS, create_demo_fund
+from kongtun.funds.models import Fund
+
+# Each later domain (books, claims, …) appends a step: step(fund, rng=…, today=…).
+STEPS: list[Callable[..., None]] = []
+
+
+@transaction.atomic
+def load_demo(*, seed: int = 2552, today: dt.date) -> list[Fund]:
+    """Create the two pilot funds with members and history; same seed and date, same data."""
+    funds = []
+    for i, spec in enumerate(DEMO_FUNDS):
+        rng = random.Random(seed * 100 + i)
+        fund = create_demo_fund(spec, rng=rng, today=today)
+        for step in STEPS:
+            step(fund, rng=rng, today=today)
+        funds.append(fund)
+    return funds

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kongtun.core.forms import apply_service_errors
+from kongtun.funds.access import Cap, FundAccess, fund_view
+from kongtun.members.forms import (
+    BeneficiaryFormSet,
+    MemberForm,
+    MemberSearchForm,
+    StatusChangeForm,
+    beneficiaries_from,
+)
+from kongtun.members.models import Member
+from kongtun.members.selectors import member_search
+from kongtun.members.services import (
+    member_create,
+    member_set_status,
+    member_update,
+    personal_data_access_log,
+)
+
+PAGE_SIZE = 50
+
+
+def _member_or_404(access: FundAccess, member_id: int) -> Member:
+    """A member of this fund; a plain member login reaches only its own record."""
+    if access.only_member and access.member_id != member_id:
+        raise Http404
+    try:
+        return Member.objects.select_related("village", "occupation", "fund").get(
+            pk=member_id, fund=access.fund
+        )
+    except Member.DoesNotExist:
+        raise Http404 from None
+
+
+@fund_view(Cap.VIEW_MEMBERS)
+def member_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    form = MemberSearchForm(request.GET or None, fund=access.fund)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = member_search(
+        fund=access.fund,
+        q=filters.get("q", ""),
+        village_id=filters["village"].pk if filters.get("village") else None,
+        status=filters.get("status", ""),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _member_form_page(
+    request: HttpRequest, access: FundAccess, member: Member | None
+) -> HttpResponse:
+    fund = access.fund
+    if request.method == "POST":
+        form = MemberForm(request.POST, fund=fund)
+        formset = BeneficiaryFormSet(request.POST, prefix="ben")
+        if form.is_valid() and formset.is_valid():
+            try:
+                data = form.to_input(beneficiaries_from(formset))
+                if member is None:
+                    member = member_create(fund=fund, data=data, actor=request.user)
+                    messages.success(
+                        request, _("Member %(number)s registered.") % {"number": member.number}
+                    )
+                else:
+                    member = member_update(member=member, data=data, actor=request.user)
+                    messages.success(request, _("Changes saved."))
+                return redirect("member_detail", fund_id=fund.pk, member_id=member.pk)
+            except ValidationError as exc:
+                apply_service_errors(
+                    form, exc, {"village_id": "village", "occupation_id": "occupation"}
+                )
+                if "beneficiaries" in exc.message_dict:
+                    formset._non_form_errors = formset.error_class(
+                        exc.message_dict["beneficiaries"]
+                    )
+    else:
+        if member is None:
+            form = MemberForm(fund=fund)
+            formset = BeneficiaryFormSet(prefix="ben")
+        else:
+            form = MemberForm(
+                fund=fund,
+                initial={
+                    "number": member.number,
+                    "title": member.title,
+                    "first_name": member.first_name,
+                    "last_name": member.last_name,
+                    "national_id": member.national_id,
+                    "birth_date": member.birth_date,
+                    "sex": member.sex,
+                    "village": member.village_id,
+                    "address": member.address,
+                    "phone": member.phone,
+                    "occupation": member.occupation_id,
+                    "join_date": member.join_date,
+                },
+            )
+            formset = BeneficiaryFormSet(
+                prefix="ben",
+                initial=[
+                    {
+                        "name": b.name,
+                        "relationship": b.relationship,
+                        "share_percent": b.share_percent,
+                    }
+                    for b in member.beneficiaries.filter(replaced_at__isnull=True)
+                ],
+            )
+    return render(
+        request, "members/form.html", {"form": form, "formset": formset, "member": member}
+    )
+
+
+@fund_view(Cap.EDIT_MEMBERS)
+def member_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    return _member_form_page(request, access, None)
+
+
+@fund_view(Cap.EDIT_MEMBERS)
+def member_edit(request: HttpRequest, access: FundAccess, member_id: int) -> HttpResponse:
+    member = _member_or_404(access, member_id)
+    if not access.can(Cap.VIEW_PERSONAL):
+        # Editing shows the national ID; only roles that may see it may edit the record.
+        raise PermissionDenied
+    return _member_form_page(request, access, member)
+
+
+@fund_view(Cap.VIEW_FUND)
+def member_detail(request: HttpRequest, access: FundAccess, member_id: int) -> HttpResponse:
+    if not (access.can(Cap.VIEW_MEMBERS) or access.member_id == member_id):
+        raise Http404
+    member = _member_or_404(access, member_id)
+    own_record = access.member_id == member.pk
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "own_record": own_record,
+            "beneficiaries": member.beneficiaries.filter(replaced_at__isnull=True),
+            "history": member.status_changes.select_related("changed_by").order_by(
+                "effective_date", "id"
+            ),
+            "status_form": StatusChangeForm() if access.can(Cap.EDIT_MEMBERS) else None,
+            "can_reveal": access.can(Cap.VIEW_PERSONAL) or own_record,
+        },
+    )
+
+
+@fund_view(Cap.EDIT_MEMBERS)
+@require_POST
+def member_status(request: HttpRequest, access: FundAccess, member_id: int) -> HttpResponse:
+    member = _member_or_404(access, member_id)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            member_set_status(
+                member=member,
+                status=form.cleaned_data["status"],
+                effective_date=form.cleaned_data["effective_date"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+            messages.success(request, _("Status changed."))
+            return redirect("member_detail", fund_id=access.fund.pk, member_id=member.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "beneficiaries": member.beneficiaries.filter(replaced_at__isnull=True),
+            "history": member.status_changes.order_by("effective_date", "id"),
+            "status_form": form,
+            "can_reveal": access.can(Cap.VIEW_PERSONAL),
+        },
+        status=400,
+    )
+
+
+@fund_view(Cap.VIEW_FUND)
+@require_POST
+def member_reveal(request: HttpRequest, access: FundAccess, member_id: int) -> HttpResponse:
+    """Show the full national ID once, and log who looked (PDPA)."""
+    member = _member_or_404(access, member_id)
+    if not (access.can(Cap.VIEW_PERSONAL) or access.member_id == member.pk):
+        raise PermissionDenied
+    personal_data_access_log(user=request.user, member=member, field_name="national_id")
+    return render(request, "members/_reveal.html", {"member": member})
+
+
+@fund_view(Cap.VIEW_FUND)
+def my_record(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    if access.member_id is None:
+        raise Http404
+    return redirect("member_detail", fund_id=access.fund.pk, member_id=access.member_id)

@@ -1,0 +1,223 @@
+"""A user of one fund can neither read nor write another fund's data, through any URL.
+
+The test walks every URL pattern of the project. A pattern that takes a fund is requested with
+fund B's objects by fund A's chair (who may do everything in A), by GET and by POST; anything
+but 403/404 fails, and no row anywhere may change. A new URL pattern that takes an object id
+this test does not know, or that takes no fund and is not listed as fund-free, fails the suite:
+whoever adds a view must say how it is scoped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kongtun.api.models import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+# Patterns that take no fund, with why that is safe.
+FUND_FREE = {
+    "": "home: lists only the user's own funds",
+    "accounts/login/": "login",
+    "accounts/logout/": "logout",
+    "i18n/setlang/": "language switch",
+    "jsi18n/": "translation catalog",
+    "funds/new/": "create a fund (superuser or funds.add_fund)",
+    "api/v1/funds": "lists only the caller's funds",
+    "api/v1/": "API root (ninja answers 404)",
+    "api/v1/openapi.json": "API description",
+    "api/v1/docs": "API docs page",
+}
+
+
+def walk(patterns, prefix: str = ""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+FUND_ROUTE = re.compile(r"<(?:\w+:)?fund_id>")
+
+
+def routes() -> list[str]:
+    return [route for route, _ in walk(get_resolver().url_patterns)]
+
+
+def fill(route: str, objects: dict[str, int]) -> str:
+    def sub(m: re.Match) -> str:
+        name = m.group(2)
+        if name not in objects:
+            raise AssertionError(
+                f"URL {route!r} takes <{name}>: add a fund-B sample for it to tests/test_scoping.py"
+            )
+        return str(objects[name])
+
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def snapshot() -> dict[str, int]:
+    """Row counts and a fingerprint of every table of ours: nothing may change."""
+    counts = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"sessions", "admin", "contenttypes"}:
+            continue
+        if model._meta.app_label == "api" and model.__name__ == "ApiToken":
+            continue  # last_used_at moves on every token call
+        rows = list(model.objects.order_by("pk").values())
+        counts[model._meta.label] = hash(json.dumps(rows, default=str, sort_keys=True))
+    return counts
+
+
+# A body every write endpoint accepts, so the request reaches the view's scoping check.
+VALID_BODY = {
+    "first_name": "ทดสอบ",
+    "last_name": "ทดสอบ",
+    "national_id": "1101700230705",
+    "birth_date": "1980-01-01",
+    "sex": "F",
+    "village_number": 1,
+    "occupation": "farmer",
+    "join_date": "2020-01-01",
+    "status": "resigned",
+    "effective_date": "2024-01-01",
+    "reason": "x",
+}
+
+
+def fund_b_objects(world) -> dict[str, int]:
+    b = world.fund_b
+    return {
+        "fund_id": b.pk,
+        "member_id": world.members_b[0].pk,
+        "role_id": b.roles.first().pk,
+    }
+
+
+def test_every_route_is_either_fund_scoped_or_known_fund_free():
+    unexplained = [
+        r
+        for r in routes()
+        if not FUND_ROUTE.search(r) and not r.startswith("admin/") and r not in FUND_FREE
+    ]
+    assert unexplained == [], "new routes without a fund: scope them or explain them in FUND_FREE"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("own_fund_in_url", [False, True])
+def test_fund_a_chair_cannot_reach_fund_b_through_any_page(world, client, method, own_fund_in_url):
+    """With B's fund id, and with A's fund id but B's object ids (a view that checks the fund
+    but fetches the object without it)."""
+    client.force_login(world.chair_a)
+    objects = fund_b_objects(world)
+    if own_fund_in_url:
+        objects["fund_id"] = world.fund_a.pk
+    before = snapshot()
+    checked = 0
+    for route in routes():
+        if not FUND_ROUTE.search(route) or route.startswith("api/"):
+            continue
+        if own_fund_in_url and route.count("<") == 1:
+            continue  # only the fund id: A's own page
+        url = fill(route, objects)
+        response = getattr(client, method)(
+            url,
+            {
+                "number": "1",
+                "name_th": "x",
+                "status": "resigned",
+                "effective_date": "01/01/2567",
+                "reason": "x",
+                "username": "chair_a",
+                "role": "chair",
+            },
+        )
+        # 405: a POST-only action asked by GET answers before it looks anything up.
+        allowed = (403, 404, 405) if method == "get" else (403, 404)
+        assert response.status_code in allowed, (
+            f"{method.upper()} {url} gave {response.status_code}"
+        )
+        checked += 1
+    assert checked >= (3 if own_fund_in_url else 10)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("own_fund_in_url", [False, True])
+def test_fund_a_chair_cannot_reach_fund_b_through_the_api(world, client, own_fund_in_url):
+    token = api_token_create(user=world.chair_a, name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    objects = fund_b_objects(world)
+    if own_fund_in_url:
+        objects["fund_id"] = world.fund_a.pk
+    before = snapshot()
+    api_routes = [r for r in routes() if r.startswith("api/") and FUND_ROUTE.search(r)]
+    assert len(api_routes) >= 4, "the API routes should be found"
+    for route in api_routes:
+        if own_fund_in_url and route.count("<") == 1:
+            continue
+        path = fill(route, objects)
+        for method in ("get", "post", "put"):
+            if method == "get":
+                response = client.get(path, **auth)
+            else:
+                response = getattr(client, method)(
+                    path, data=json.dumps(VALID_BODY), content_type="application/json", **auth
+                )
+            assert response.status_code in (403, 404, 405), (
+                f"{method} {path}: {response.status_code}"
+            )
+    assert snapshot() == before
+
+
+def test_fund_list_shows_only_own_funds(world, client):
+    client.force_login(world.chair_a)
+    page = client.get("/").content.decode()
+    assert world.fund_b.name_th not in page
+    token = api_token_create(user=world.chair_a, name="t")
+    funds = client.get("/api/v1/funds", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [f["id"] for f in funds] == [world.fund_a.pk]
+
+
+def test_member_login_sees_only_its_own_record(world, client):
+    client.force_login(world.member_login_a)
+    own, other = world.members_a[0], world.members_a[1]
+    assert client.get(f"/f/{world.fund_a.pk}/members/{own.pk}/").status_code == 200
+    assert client.get(f"/f/{world.fund_a.pk}/members/{other.pk}/").status_code == 404
+    assert client.get(f"/f/{world.fund_a.pk}/members/").status_code == 403
+    response = client.get(f"/f/{world.fund_a.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith(f"/members/{own.pk}/")
+
+
+def test_coordinator_reads_but_cannot_write(world, client):
+    client.force_login(world.coordinator)
+    fund = world.fund_a
+    assert client.get(f"/f/{fund.pk}/members/").status_code == 200
+    assert client.get(f"/f/{fund.pk}/members/new/").status_code == 403
+    before = snapshot()
+    response = client.post(
+        f"/f/{fund.pk}/members/{world.members_a[0].pk}/status/",
+        {"status": "resigned", "effective_date": "01/01/2567", "reason": "x"},
+    )
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_anonymous_users_are_sent_to_login(world, client):
+    response = client.get(f"/f/{world.fund_a.pk}/members/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/api/v1/funds").status_code == 401
+
+
+def test_admin_is_for_superusers_only(world, client, make_user):
+    staff = make_user("staff", is_staff=True)
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    assert client.get("/admin/").status_code == 200

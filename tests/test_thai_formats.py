@@ -1,0 +1,98 @@
+"""Dates in the Buddhist Era and amounts as Thai treasurers write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kongtun.core.money import AmountError, amount_in_thai_words, parse_amount
+from kongtun.core.thaidates import DateParseError, format_date, format_date_input, parse_date
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15/3/2567",
+        "15/03/67",
+        "15 มี.ค. 2567",
+        "15 มีนาคม 2567",
+        "๑๕/๐๓/๒๕๖๗",
+        "2024-03-15",
+        "15/03/2024",
+        "15-03-2567",
+        "15 มี.ค. พ.ศ. 2567",
+        "15 Mar 2024",
+    ],
+)
+def test_common_spellings_of_one_date(text):
+    assert parse_date(text) == dt.date(2024, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("31/02/2567", "not_a_date"),
+        ("", "empty"),
+        ("15/13/2567", "not_a_date"),
+        ("15 มกร 2567", "month"),
+        ("yesterday", "format"),
+        ("1/1/1200", "year"),
+    ],
+)
+def test_dates_that_do_not_exist_are_refused_with_a_reason(text, code):
+    with pytest.raises(DateParseError) as exc:
+        parse_date(text)
+    assert exc.value.code == code
+
+
+def test_29_february_exists_only_in_leap_years():
+    assert parse_date("29/02/2567") == dt.date(2024, 2, 29)
+    with pytest.raises(DateParseError):
+        parse_date("29/02/2566")
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_what_a_form_shows_reads_back_as_the_same_date(day):
+    assert parse_date(format_date_input(day, "th")) == day
+    assert parse_date(format_date_input(day, "en")) == day
+
+
+def test_display_is_buddhist_era_in_thai_and_gregorian_in_english():
+    day = dt.date(2024, 3, 15)
+    assert format_date(day, "th") == "15 มี.ค. 2567"
+    assert format_date(day, "th", "long") == "15 มีนาคม 2567"
+    assert format_date(day, "en") == "15 Mar 2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("30", "30.00"),
+        ("30.-", "30.00"),
+        ("1,234.50", "1234.50"),
+        ("๓๐", "30.00"),
+        ("360 บาท", "360.00"),
+        (Decimal("12.5"), "12.50"),
+        (1234.5, "1234.50"),
+    ],
+)
+def test_amounts_as_written(text, amount):
+    assert parse_amount(text) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("abc", "not_a_number"), ("30.555", "too_many_decimals"), ("", "empty")]
+)
+def test_bad_amounts_are_refused(text, code):
+    with pytest.raises(AmountError) as exc:
+        parse_amount(text)
+    assert exc.value.code == code
+
+
+def test_amount_in_thai_words():
+    assert amount_in_thai_words(Decimal("101.00")) == "หนึ่งร้อยเอ็ดบาทถ้วน"
+    assert amount_in_thai_words(Decimal("1234.55")) == "หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบห้าสตางค์"
