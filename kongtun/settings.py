@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kongtun.funds",
     "kongtun.members",
     "kongtun.api",
+    "kongtun.ledger",
 ]
 
 MIDDLEWARE = [

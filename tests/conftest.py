@@ -127,3 +127,15 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def books_flushable(transactional_db):
+    """For transactional tests: lets Django's flush empty the append-only books afterwards
+    (the triggers come back through post_migrate, which the flush emits)."""
+    yield
+    from django.db import connection
+
+    from kongtun.ledger.triggers import uninstall_on
+
+    uninstall_on(connection)

@@ -1,0 +1,150 @@
+"""Whole-ledger checks, as a list of functions whose findings are data (beancount's habit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Min, Sum
+
+from kongtun.funds.models import Fund
+from kongtun.ledger.models import JournalEntry, JournalLine
+
+
+@dataclass(frozen=True)
+class Problem:
+    fund_id: int
+    code: str
+    message: str
+    entry_seq: int | None = None
+
+
+def check_balanced(fund: Fund) -> Iterator[Problem]:
+    rows = (
+        JournalLine.objects.filter(fund=fund)
+        .values("entry_id", "entry__seq")
+        .annotate(total=Sum("amount_satang"), n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        if row["total"] != 0 or row["n"] < 2:
+            yield Problem(
+                fund.pk,
+                "unbalanced",
+                f"entry {row['entry__seq']}: residual {row['total']} satang over {row['n']} lines",
+                row["entry__seq"],
+            )
+    lineless = JournalEntry.objects.filter(fund=fund, lines__isnull=True)
+    for entry in lineless:
+        yield Problem(fund.pk, "no_lines", f"entry {entry.seq} has no lines", entry.seq)
+
+
+def check_sequence(fund: Fund) -> Iterator[Problem]:
+    expected = 1
+    for seq in (
+        JournalEntry.objects.filter(fund=fund)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .iterator()
+    ):
+        if seq != expected:
+            yield Problem(fund.pk, "sequence_gap", f"expected entry {expected}, found {seq}", seq)
+            expected = seq
+        expected += 1
+
+
+def check_lines_match_entries(fund: Fund) -> Iterator[Problem]:
+    bad = (
+        JournalLine.objects.filter(fund=fund)
+        .exclude(date=F("entry__date"))
+        .values_list("entry__seq", flat=True)
+        .distinct()
+    )
+    for seq in bad:
+        yield Problem(
+            fund.pk, "line_date", f"entry {seq}: a line's date differs from the entry's", seq
+        )
+    foreign = (
+        JournalLine.objects.filter(entry__fund=fund)
+        .exclude(fund=fund)
+        .values_list("entry__seq", flat=True)
+    )
+    for seq in foreign:
+        yield Problem(fund.pk, "line_fund", f"entry {seq}: a line is filed under another fund", seq)
+    other_accounts = (
+        JournalLine.objects.filter(fund=fund)
+        .exclude(account__fund=fund)
+        .values_list("entry__seq", flat=True)
+    )
+    for seq in other_accounts:
+        yield Problem(
+            fund.pk, "account_fund", f"entry {seq}: a line uses another fund's account", seq
+        )
+
+
+def check_reversals(fund: Fund) -> Iterator[Problem]:
+    reversals = JournalEntry.objects.filter(fund=fund, reverses__isnull=False).select_related(
+        "reverses"
+    )
+    for rev in reversals:
+        original = rev.reverses
+        if original.fund_id != fund.pk:
+            yield Problem(
+                fund.pk, "reversal_fund", f"entry {rev.seq} reverses another fund's entry", rev.seq
+            )
+            continue
+        mine = sorted(
+            JournalLine.objects.filter(entry=rev).values_list("account_id", "amount_satang")
+        )
+        theirs = sorted(
+            (a, -s)
+            for a, s in JournalLine.objects.filter(entry=original).values_list(
+                "account_id", "amount_satang"
+            )
+        )
+        if mine != theirs:
+            yield Problem(
+                fund.pk,
+                "reversal_mirror",
+                f"entry {rev.seq} is not the mirror of entry {original.seq}",
+                rev.seq,
+            )
+        if rev.seq < original.seq:
+            yield Problem(
+                fund.pk,
+                "reversal_order",
+                f"entry {rev.seq} reverses a later entry {original.seq}",
+                rev.seq,
+            )
+
+
+def check_closed_months(fund: Fund) -> Iterator[Problem]:
+    from kongtun.ledger.models import MonthClose
+
+    for close in MonthClose.objects.filter(fund=fund):
+        late = JournalEntry.objects.filter(
+            fund=fund,
+            date__year=close.month.year,
+            date__month=close.month.month,
+            created_at__gt=close.closed_at,
+        ).aggregate(first=Min("seq"))["first"]
+        if late is not None:
+            yield Problem(
+                fund.pk,
+                "posted_after_close",
+                f"entry {late} was posted into {close.month:%Y-%m} after it closed",
+                late,
+            )
+
+
+CHECKS: list[Callable[[Fund], Iterator[Problem]]] = [
+    check_balanced,
+    check_sequence,
+    check_lines_match_entries,
+    check_reversals,
+    check_closed_months,
+]
+
+
+def ledger_problems(fund: Fund) -> list[Problem]:
+    return [problem for check in CHECKS for problem in check(fund)]

@@ -1,0 +1,151 @@
+"""Reports come from the journal lines only: balances, trial balance, cash book, income and
+expenditure. Sums are exact (integer satang) and done by the database in one indexed scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from kongtun.funds.models import Fund
+from kongtun.ledger.models import Account, AccountType, JournalLine, satang_to_baht
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    account: Account
+    satang: int  # debit positive
+
+    @property
+    def debit(self) -> Decimal:
+        return satang_to_baht(self.satang) if self.satang > 0 else Decimal("0.00")
+
+    @property
+    def credit(self) -> Decimal:
+        return satang_to_baht(-self.satang) if self.satang < 0 else Decimal("0.00")
+
+    @property
+    def natural(self) -> Decimal:
+        """The balance as the account's own side reads it (income as a positive number)."""
+        return satang_to_baht(self.satang if self.account.debit_normal else -self.satang)
+
+
+def account_sums(
+    *, fund: Fund, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[int, int]:
+    """Satang per account id over [start, end] (inclusive; open ends mean from the start of
+    the books / to the end)."""
+    qs = JournalLine.objects.filter(fund=fund)
+    if start is not None:
+        qs = qs.filter(date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    return {
+        row["account_id"]: int(row["total"])
+        for row in qs.values("account_id").annotate(total=Sum("amount_satang")).order_by()
+    }
+
+
+def trial_balance(*, fund: Fund, as_of: dt.date | None = None) -> dict:
+    sums = account_sums(fund=fund, end=as_of)
+    accounts = {a.pk: a for a in Account.objects.filter(fund=fund)}
+    rows = [BalanceRow(accounts[pk], s) for pk, s in sums.items() if s != 0]
+    rows.sort(key=lambda r: r.account.code)
+    total_debit = sum((r.debit for r in rows), Decimal("0.00"))
+    total_credit = sum((r.credit for r in rows), Decimal("0.00"))
+    return {
+        "rows": rows,
+        "total_debit": total_debit,
+        "total_credit": total_credit,
+        "balanced": total_debit == total_credit,
+    }
+
+
+def income_expenditure(*, fund: Fund, start: dt.date, end: dt.date) -> dict:
+    sums = account_sums(fund=fund, start=start, end=end)
+    accounts = Account.objects.filter(
+        fund=fund, type__in=[AccountType.INCOME, AccountType.EXPENSE]
+    ).order_by("code")
+    income = [BalanceRow(a, sums.get(a.pk, 0)) for a in accounts if a.type == AccountType.INCOME]
+    expense = [BalanceRow(a, sums.get(a.pk, 0)) for a in accounts if a.type == AccountType.EXPENSE]
+    total_income = sum((r.natural for r in income), Decimal("0.00"))
+    total_expense = sum((r.natural for r in expense), Decimal("0.00"))
+    return {
+        "income": [r for r in income if r.satang],
+        "expense": [r for r in expense if r.satang],
+        "total_income": total_income,
+        "total_expense": total_expense,
+        "surplus": total_income - total_expense,
+    }
+
+
+def balance_sheet(*, fund: Fund, as_of: dt.date) -> dict:
+    sums = account_sums(fund=fund, end=as_of)
+    rows = {t: [] for t in AccountType.values}
+    for account in Account.objects.filter(fund=fund).order_by("code"):
+        if sums.get(account.pk):
+            rows[account.type].append(BalanceRow(account, sums[account.pk]))
+    result = sum((r.natural for r in rows[AccountType.INCOME]), Decimal("0.00")) - sum(
+        (r.natural for r in rows[AccountType.EXPENSE]), Decimal("0.00")
+    )
+    total = lambda t: sum((r.natural for r in rows[t]), Decimal("0.00"))  # noqa: E731
+    return {
+        "assets": rows[AccountType.ASSET],
+        "liabilities": rows[AccountType.LIABILITY],
+        "equity": rows[AccountType.EQUITY],
+        "accumulated_surplus": result,
+        "total_assets": total(AccountType.ASSET),
+        "total_liabilities_and_equity": total(AccountType.LIABILITY)
+        + total(AccountType.EQUITY)
+        + result,
+    }
+
+
+def cash_book(
+    *, fund: Fund, start: dt.date, end: dt.date, roles: tuple[str, ...] = ("cash", "bank")
+) -> dict:
+    """The treasurer's day book: every movement of cash and bank in the period, with the
+    opening balance and a running balance."""
+    accounts = list(Account.objects.filter(fund=fund, role__in=roles))
+    ids = [a.pk for a in accounts]
+    opening = (
+        JournalLine.objects.filter(fund=fund, account_id__in=ids, date__lt=start).aggregate(
+            s=Sum("amount_satang")
+        )["s"]
+        or 0
+    )
+    lines = (
+        JournalLine.objects.filter(fund=fund, account_id__in=ids, date__gte=start, date__lte=end)
+        .select_related("entry", "account")
+        .order_by("date", "entry__seq", "id")
+    )
+    running = opening
+    rows = []
+    for line in lines:
+        running += line.amount_satang
+        rows.append(
+            {
+                "date": line.date,
+                "seq": line.entry.seq,
+                "entry_id": line.entry_id,
+                "description": line.entry.description,
+                "document": line.entry.source_ref,
+                "account": line.account,
+                "money_in": satang_to_baht(line.amount_satang) if line.amount_satang > 0 else None,
+                "money_out": satang_to_baht(-line.amount_satang)
+                if line.amount_satang < 0
+                else None,
+                "balance": satang_to_baht(running),
+            }
+        )
+    total_in = sum((r["money_in"] or 0 for r in rows), Decimal("0.00"))
+    total_out = sum((r["money_out"] or 0 for r in rows), Decimal("0.00"))
+    return {
+        "opening": satang_to_baht(opening),
+        "rows": rows,
+        "total_in": total_in,
+        "total_out": total_out,
+        "closing": satang_to_baht(running),
+    }

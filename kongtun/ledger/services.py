@@ -1,0 +1,290 @@
+"""The one write path of the books: post balanced entries, reverse them, close months.
+
+Every financial event of every app is posted through ``entries_post`` (many at once, for
+imports and the monthly meeting) or ``entry_post`` (one). Both validate every entry before
+writing any, then write entries and lines in bulk inside one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kongtun.core.models import Counter
+from kongtun.funds.models import Fund
+from kongtun.ledger.chart import DEFAULT_CHART
+from kongtun.ledger.models import Account, JournalEntry, JournalLine, MonthClose, SourceType
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    """One leg: exactly one of debit or credit, in baht with at most 2 decimals."""
+
+    account: Account
+    debit: Decimal = Decimal(0)
+    credit: Decimal = Decimal(0)
+    member_id: int | None = None
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    date: dt.date
+    description: str
+    lines: Sequence[LineDraft]
+    source_type: str = SourceType.MANUAL
+    source_ref: str = ""
+    agency_id: int | None = None
+    reverses_id: int | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def _satang(value: Decimal) -> int:
+    quantized = value.quantize(CENT)
+    if quantized != value:
+        raise ValueError("more than 2 decimals")
+    return int(quantized * 100)
+
+
+def _line_satang(line: LineDraft) -> int:
+    debit, credit = Decimal(line.debit or 0), Decimal(line.credit or 0)
+    if debit < 0 or credit < 0:
+        raise ValueError("negative")
+    if (debit > 0) == (credit > 0):
+        raise ValueError("one side")
+    return _satang(debit) if debit > 0 else -_satang(credit)
+
+
+def draft_residual(draft: EntryDraft) -> int:
+    """Sum of the legs in satang; a balanced entry has residual 0 (beancount's word)."""
+    return sum(_line_satang(line) for line in draft.lines)
+
+
+def _validate(fund: Fund, draft: EntryDraft, *, today: dt.date, closed: set[dt.date]) -> list[str]:
+    problems: list[str] = []
+    if len(draft.lines) < 2:
+        problems.append(str(_("An entry needs at least two lines.")))
+    if not draft.description.strip():
+        problems.append(str(_("An entry needs a description.")))
+    if draft.date > today:
+        problems.append(str(_("The date is in the future.")))
+    if draft.date < fund.founded_on:
+        problems.append(str(_("The date is before the fund was founded.")))
+    if draft.date.replace(day=1) in closed:
+        problems.append(
+            str(_("%(month)s is closed; post the correction into an open month."))
+            % {"month": draft.date.strftime("%m/%Y")}
+        )
+    total = 0
+    for i, line in enumerate(draft.lines, 1):
+        if line.account.fund_id != fund.pk:
+            problems.append(str(_("Line %(n)s: the account is not this fund's.")) % {"n": i})
+            continue
+        if not line.account.active:
+            problems.append(str(_("Line %(n)s: the account is not in use.")) % {"n": i})
+        try:
+            total += _line_satang(line)
+        except (ValueError, ArithmeticError):
+            problems.append(
+                str(_("Line %(n)s: give a positive amount on one side, with at most 2 decimals."))
+                % {"n": i}
+            )
+    if not problems and total != 0:
+        problems.append(
+            str(_("Debits and credits differ by %(diff)s baht."))
+            % {"diff": f"{abs(total) / 100:,.2f}"}
+        )
+    return problems
+
+
+def _next_seq_block(fund: Fund, n: int) -> int:
+    """Reserve n consecutive entry numbers; returns the first. Locked like any counter."""
+    Counter.objects.get_or_create(fund=fund, key="journal")
+    counter = Counter.objects.select_for_update().get(fund=fund, key="journal")
+    first = counter.value + 1
+    counter.value += n
+    counter.save(update_fields=["value"])
+    return first
+
+
+def closed_months(fund: Fund) -> set[dt.date]:
+    return set(MonthClose.objects.filter(fund=fund).values_list("month", flat=True))
+
+
+@transaction.atomic
+def entries_post(
+    *,
+    fund: Fund,
+    drafts: Sequence[EntryDraft],
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
+) -> list[JournalEntry]:
+    """Post many balanced entries at once, all or nothing.
+
+    Refuses the whole batch, naming each bad entry, if any entry is unbalanced, dated in the
+    future, before the fund, in a closed month, or uses another fund's account.
+    """
+    today = today or timezone.localdate()
+    closed = closed_months(fund)
+    errors: list[str] = []
+    for i, draft in enumerate(drafts, 1):
+        for problem in _validate(fund, draft, today=today, closed=closed):
+            errors.append(
+                problem
+                if len(drafts) == 1
+                else str(_("Entry %(n)s: %(problem)s")) % {"n": i, "problem": problem}
+            )
+    if errors:
+        raise ValidationError({"lines": errors})
+    if not drafts:
+        return []
+    first = _next_seq_block(fund, len(drafts))
+    user = actor if actor is not None and actor.is_authenticated else None
+    entries = JournalEntry.objects.bulk_create(
+        JournalEntry(
+            fund=fund,
+            seq=first + i,
+            date=d.date,
+            description=d.description.strip()[:300],
+            source_type=d.source_type,
+            source_ref=d.source_ref,
+            agency_id=d.agency_id,
+            reverses_id=d.reverses_id,
+            created_by=user,
+        )
+        for i, d in enumerate(drafts)
+    )
+    JournalLine.objects.bulk_create(
+        (
+            JournalLine(
+                entry=entry,
+                fund=fund,
+                date=d.date,
+                account=line.account,
+                amount_satang=_line_satang(line),
+                member_id=line.member_id,
+                memo=line.memo[:200],
+            )
+            for entry, d in zip(entries, drafts, strict=True)
+            for line in d.lines
+        ),
+        batch_size=2000,
+    )
+    return entries
+
+
+def entry_post(
+    *, fund: Fund, draft: EntryDraft, actor: AbstractBaseUser | None, today: dt.date | None = None
+) -> JournalEntry:
+    return entries_post(fund=fund, drafts=[draft], actor=actor, today=today)[0]
+
+
+@transaction.atomic
+def entry_reverse(
+    *,
+    entry: JournalEntry,
+    date: dt.date,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
+) -> JournalEntry:
+    """Post the mirror image of an entry, pointing at it. An entry is reversed at most once
+    (a unique constraint), and a reversal is never itself reversed."""
+    entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.reverses_id is not None:
+        raise ValidationError({"entry": _("A reversal cannot be reversed; post a new entry.")})
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError({"entry": _("This entry has already been reversed.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason.")})
+    if date < entry.date:
+        raise ValidationError(
+            {"date": _("A reversal cannot be dated before the entry it reverses.")}
+        )
+    lines = [
+        LineDraft(
+            account=line.account,
+            debit=Decimal(-line.amount_satang) / 100 if line.amount_satang < 0 else Decimal(0),
+            credit=Decimal(line.amount_satang) / 100 if line.amount_satang > 0 else Decimal(0),
+            member_id=line.member_id,
+            memo=line.memo,
+        )
+        for line in entry.lines.select_related("account")
+    ]
+    return entry_post(
+        fund=entry.fund,
+        draft=EntryDraft(
+            date=date,
+            description=str(_("Reversal of entry %(seq)s: %(reason)s"))
+            % {"seq": entry.seq, "reason": reason.strip()},
+            lines=lines,
+            source_type=SourceType.REVERSAL,
+            source_ref=entry.source_ref,
+            agency_id=entry.agency_id,
+            reverses_id=entry.pk,
+        ),
+        actor=actor,
+        today=today,
+    )
+
+
+@transaction.atomic
+def chart_install_default(*, fund: Fund) -> list[Account]:
+    """Give a fund the default chart of accounts (accounts it already has are kept)."""
+    have = set(Account.objects.filter(fund=fund).values_list("code", flat=True))
+    return Account.objects.bulk_create(
+        Account(fund=fund, code=code, name_th=th, name_en=en, type=kind, role=role)
+        for code, th, en, kind, role in DEFAULT_CHART
+        if code not in have
+    )
+
+
+def account_for(fund: Fund, role: str) -> Account:
+    """The fund's account used for a purpose (e.g. 'cash', 'contributions', 'benefit:death')."""
+    try:
+        return Account.objects.get(fund=fund, role=role)
+    except Account.DoesNotExist:
+        raise ValidationError(
+            {
+                "account": _(
+                    "This fund has no account for “%(role)s”; add it to the chart of accounts."
+                )
+                % {"role": role}
+            }
+        ) from None
+
+
+@transaction.atomic
+def month_close(
+    *, fund: Fund, month: dt.date, actor: AbstractBaseUser | None, today: dt.date | None = None
+) -> MonthClose:
+    """Close a month: nothing more may be dated in it. Months close in order, and only after
+    they have ended."""
+    today = today or timezone.localdate()
+    month = month.replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    if next_month > today:
+        raise ValidationError({"month": _("A month can be closed only after it has ended.")})
+    if MonthClose.objects.filter(fund=fund, month=month).exists():
+        raise ValidationError({"month": _("This month is already closed.")})
+    earlier_open = (
+        month > fund.founded_on.replace(day=1)
+        and not MonthClose.objects.filter(
+            fund=fund, month=(month - dt.timedelta(days=1)).replace(day=1)
+        ).exists()
+    )
+    if earlier_open:
+        raise ValidationError({"month": _("Close the previous month first.")})
+    return MonthClose.objects.create(
+        fund=fund, month=month, closed_by=actor if actor and actor.is_authenticated else None
+    )
