@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kongtun.members",
     "kongtun.api",
     "kongtun.ledger",
+    "kongtun.contributions",
 ]
 
 MIDDLEWARE = [

@@ -48,3 +48,28 @@ def provinces() -> list[tuple[str, str, str]]:
 
 def level_of(code: str) -> str:
     return {2: "province", 4: "district", 6: "subdistrict"}[len(code)]
+
+
+def areas_ensure(*, using: str = "default") -> None:
+    """Load the provinces and the pilot areas when they are missing (idempotent)."""
+    from kongtun.funds.models import Area
+
+    if Area.objects.using(using).filter(code__in=[c for c, _, _ in PILOT_AREAS]).count() == len(
+        PILOT_AREAS
+    ):
+        return
+    by_code = {}
+    for code, name_th, name_en in provinces():
+        by_code[code], _created = Area.objects.using(using).get_or_create(
+            code=code, defaults={"level": "province", "name_th": name_th, "name_en": name_en}
+        )
+    for code, name_th, name_en in PILOT_AREAS:
+        by_code[code], _created = Area.objects.using(using).get_or_create(
+            code=code,
+            defaults={
+                "level": level_of(code),
+                "name_th": name_th,
+                "name_en": name_en,
+                "parent": by_code[code[:-2]],
+            },
+        )

@@ -1,0 +1,444 @@
+"""Taking contributions: receipts, payments covering one or many periods, arrears and the
+suspension rule. Every baht goes through the ledger's ``entries_post``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kongtun.contributions.models import (
+    ContributionPayment,
+    ContributionPlan,
+    ContributionPolicy,
+    PlanAssignment,
+    Receipt,
+)
+from kongtun.core.models import Counter
+from kongtun.core.thaidates import BE_OFFSET
+from kongtun.funds.models import Fund
+from kongtun.ledger.models import SourceType
+from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post, entry_reverse
+from kongtun.members.models import Member, MemberStatus
+from kongtun.members.services import member_set_status
+
+DEFAULT_PLANS = [
+    ("รายเดือน 30 บาท", "Monthly, 30 baht", Decimal("30"), 1),
+    ("ราย 3 เดือน 90 บาท", "Every 3 months, 90 baht", Decimal("90"), 3),
+    ("ราย 6 เดือน 180 บาท", "Every 6 months, 180 baht", Decimal("180"), 6),
+    ("รายปี 360 บาท", "Yearly, 360 baht", Decimal("360"), 12),
+]
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def fiscal_year_be(day: dt.date, start_month: int) -> int:
+    """Fiscal years are named by the year they end in (Thai government style): with an
+    October start, 1 Oct 2024 – 30 Sep 2025 is FY 2568."""
+    year = day.year + 1 if start_month > 1 and day.month >= start_month else day.year
+    return year + BE_OFFSET
+
+
+@dataclass(frozen=True)
+class Arrears:
+    plan: ContributionPlan | None
+    periods_due: int
+    periods_paid: int
+    months_covered: int
+    next_month: dt.date  # first month not yet covered
+
+    @property
+    def periods_unpaid(self) -> int:
+        return max(0, self.periods_due - self.periods_paid)
+
+    @property
+    def amount_unpaid(self) -> Decimal:
+        return (self.plan.amount * self.periods_unpaid) if self.plan else Decimal("0.00")
+
+
+def plan_of(member: Member, on: dt.date) -> ContributionPlan | None:
+    row = (
+        PlanAssignment.objects.filter(member=member, effective_date__lte=on)
+        .select_related("plan")
+        .order_by("-effective_date", "-id")
+        .first()
+    )
+    if row is None:  # a plan assigned later than the date still tells what is due
+        row = (
+            PlanAssignment.objects.filter(member=member)
+            .select_related("plan")
+            .order_by("effective_date")
+            .first()
+        )
+    return row.plan if row else None
+
+
+def member_arrears(member: Member, *, as_of: dt.date) -> Arrears:
+    """Periods due from the join month through ``as_of`` (paid at the start of each period)
+    against months covered by payments made on or before ``as_of``."""
+    plan = plan_of(member, as_of)
+    covered = (
+        ContributionPayment.objects.filter(
+            member=member, voided_at__isnull=True, paid_on__lte=as_of
+        ).aggregate(m=Sum("months"))["m"]
+        or 0
+    )
+    start = month_index(member.join_date)
+    end = month_index(as_of)
+    months_per = plan.months if plan else 1
+    elapsed = max(0, end - start + 1)
+    periods_due = -(-elapsed // months_per)  # ceiling
+    if member.status == MemberStatus.DECEASED or member.status == MemberStatus.RESIGNED:
+        last = member.status_changes.order_by("-effective_date").first()
+        if last:
+            stop = max(0, month_index(last.effective_date) - start + 1)
+            periods_due = min(periods_due, -(-stop // months_per))
+    all_covered = (
+        ContributionPayment.objects.filter(member=member, voided_at__isnull=True).aggregate(
+            m=Sum("months")
+        )["m"]
+        or 0
+    )
+    return Arrears(
+        plan=plan,
+        periods_due=periods_due,
+        periods_paid=covered // months_per,
+        months_covered=covered,
+        next_month=month_start(start + all_covered),
+    )
+
+
+# --- setup ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plans_install_default(
+    *, fund: Fund, entrance_fee: Decimal = Decimal("0")
+) -> list[ContributionPlan]:
+    ContributionPolicy.objects.get_or_create(fund=fund, defaults={"entrance_fee": entrance_fee})
+    if fund.contribution_plans.exists():
+        return list(fund.contribution_plans.all())
+    return ContributionPlan.objects.bulk_create(
+        ContributionPlan(fund=fund, name_th=th, name_en=en, amount=amount, months=months)
+        for th, en, amount, months in DEFAULT_PLANS
+    )
+
+
+@transaction.atomic
+def plan_assign(
+    *, member: Member, plan: ContributionPlan, effective_date: dt.date
+) -> PlanAssignment:
+    if plan.fund_id != member.fund_id:
+        raise ValidationError({"plan": _("Choose a plan of this fund.")})
+    if effective_date < member.join_date:
+        effective_date = member.join_date
+    row, _created = PlanAssignment.objects.update_or_create(
+        member=member, effective_date=effective_date, defaults={"plan": plan}
+    )
+    return row
+
+
+def policy_of(fund: Fund) -> ContributionPolicy:
+    policy, _created = ContributionPolicy.objects.get_or_create(fund=fund)
+    return policy
+
+
+# --- payments ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    """One payment as the treasurer records it; ``row`` numbers it in a batch."""
+
+    member_number: str
+    amount: Decimal
+    periods: int | None = None  # None: derived from the amount and the plan
+    entrance_fee: bool = False
+    row: int = 1
+
+
+@dataclass(frozen=True)
+class _Planned:
+    member: Member
+    plan: ContributionPlan
+    periods: int
+    contribution: Decimal
+    fee: Decimal
+    period_start: dt.date
+
+
+def _plan_payment(
+    fund: Fund,
+    item: PaymentInput,
+    *,
+    paid_on: dt.date,
+    members: dict[str, Member],
+    fee: Decimal,
+    taken: dict[int, int],
+) -> tuple[_Planned | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    member = members.get(item.member_number.strip())
+    if member is None:
+        return None, {
+            "member_number": _("No member %(number)s in this fund.")
+            % {"number": item.member_number}
+        }
+    if member.status in (MemberStatus.RESIGNED, MemberStatus.DECEASED):
+        return None, {
+            "member_number": _("Member %(number)s is %(status)s and cannot pay.")
+            % {"number": member.number, "status": MemberStatus(member.status).label}
+        }
+    if paid_on < member.join_date:
+        errors["paid_on"] = _("The date is before the member joined.")
+    plan = plan_of(member, paid_on)
+    if plan is None:
+        return None, {
+            "member_number": _("Member %(number)s has no contribution plan.")
+            % {"number": member.number}
+        }
+    amount = item.amount
+    if amount is None or amount <= 0:
+        return None, {"amount": _("The amount must be more than zero.")}
+    fee_part = fee if item.entrance_fee else Decimal("0")
+    contribution = amount - fee_part
+    if item.periods is not None:
+        periods = item.periods
+        if periods < 1:
+            errors["periods"] = _("Pay for at least one period.")
+        elif contribution != plan.amount * periods:
+            errors["amount"] = _("%(periods)s period(s) of this plan are %(expected)s baht.") % {
+                "periods": periods,
+                "expected": f"{plan.amount * periods + fee_part:,.2f}",
+            }
+    else:
+        periods, rest = divmod(contribution, plan.amount)
+        periods = int(periods)
+        if rest != 0 or periods < 1:
+            errors["amount"] = _(
+                "The amount must be a whole number of periods of %(amount)s baht."
+            ) % {"amount": f"{plan.amount:,.2f}"}
+    if errors:
+        return None, errors
+    arrears = member_arrears(member, as_of=paid_on)
+    already = taken.get(member.pk, 0)
+    start = month_start(month_index(arrears.next_month) + already)
+    taken[member.pk] = already + periods * plan.months
+    return _Planned(member, plan, periods, contribution, fee_part, start), {}
+
+
+@transaction.atomic
+def contributions_record(
+    *,
+    fund: Fund,
+    items: Sequence[PaymentInput],
+    paid_on: dt.date,
+    actor: AbstractBaseUser | None,
+    into: str = "cash",
+    today: dt.date | None = None,
+) -> list[Receipt]:
+    """Record payments (one or a whole meeting's worth) in one transaction: a receipt each,
+    numbered per fiscal year without gaps, one balanced entry each, the months covered.
+
+    Any bad row refuses the whole batch; the error names the row and the field.
+    """
+    today = today or timezone.localdate()
+    if paid_on > today:
+        raise ValidationError({"paid_on": [_("The date is in the future.")]})
+    numbers = [i.member_number.strip() for i in items]
+    members = {m.number: m for m in Member.objects.filter(fund=fund, number__in=numbers)}
+    fee = policy_of(fund).entrance_fee
+    planned: list[_Planned] = []
+    row_errors: list[str] = []
+    field_errors: dict[str, list[str]] = {}
+    taken: dict[int, int] = {}
+    for item in items:
+        plan, errors = _plan_payment(
+            fund, item, paid_on=paid_on, members=members, fee=fee, taken=taken
+        )
+        for name, message in errors.items():
+            text = (
+                message
+                if len(items) == 1
+                else _("Row %(row)s: %(message)s") % {"row": item.row, "message": message}
+            )
+            row_errors.append(text)
+            field_errors.setdefault(
+                name if len(items) == 1 else f"row{item.row}.{name}", []
+            ).append(text)
+        if plan:
+            planned.append(plan)
+    if not items:
+        raise ValidationError({"items": [_("Nothing to record.")]})
+    if row_errors:
+        raise ValidationError(field_errors)
+
+    money = account_for(fund, "bank" if into == "bank" else "cash")
+    income = account_for(fund, "contributions")
+    fees = account_for(fund, "entrance_fees")
+    fy = fiscal_year_be(paid_on, fund.fiscal_year_start_month)
+    first_number = _next_numbers(fund, f"receipt:{fy}", len(planned))
+    drafts = []
+    receipts = []
+    for i, p in enumerate(planned):
+        number = first_number + i
+        covered = f"{p.period_start.month:02d}/{p.period_start.year + BE_OFFSET}"
+        items_json = [
+            {
+                "description": _("Contribution %(periods)s × %(plan)s from %(month)s")
+                % {"periods": p.periods, "plan": str(p.plan), "month": covered},
+                "amount": f"{p.contribution:.2f}",
+            }
+        ]
+        lines = [
+            LineDraft(account=money, debit=p.contribution + p.fee, member_id=p.member.pk),
+            LineDraft(account=income, credit=p.contribution, member_id=p.member.pk),
+        ]
+        if p.fee:
+            items_json.append({"description": _("Entrance fee"), "amount": f"{p.fee:.2f}"})
+            lines.append(LineDraft(account=fees, credit=p.fee, member_id=p.member.pk))
+        ref = f"{fy}/{number:05d}"
+        drafts.append(
+            EntryDraft(
+                date=paid_on,
+                description=_("Receipt %(ref)s: contribution of %(number)s %(name)s")
+                % {"ref": ref, "number": p.member.number, "name": p.member.full_name},
+                lines=lines,
+                source_type=SourceType.RECEIPT,
+                source_ref=ref,
+            )
+        )
+        receipts.append(
+            Receipt(
+                fund=fund,
+                fiscal_year=fy,
+                number=number,
+                issued_on=paid_on,
+                member=p.member,
+                payer_name=p.member.full_name,
+                items=items_json,
+                total=p.contribution + p.fee,
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+        )
+    entries = entries_post(fund=fund, drafts=drafts, actor=actor, today=today)
+    for receipt, entry in zip(receipts, entries, strict=True):
+        receipt.entry = entry
+    receipts = Receipt.objects.bulk_create(receipts)
+    ContributionPayment.objects.bulk_create(
+        ContributionPayment(
+            fund=fund,
+            member=p.member,
+            paid_on=paid_on,
+            period_start=p.period_start,
+            months=p.periods * p.plan.months,
+            amount=p.contribution,
+            receipt=r,
+        )
+        for p, r in zip(planned, receipts, strict=True)
+    )
+    _reinstate_paid_up(fund, {p.member.pk for p in planned}, on=paid_on, actor=actor, today=today)
+    return receipts
+
+
+def _next_numbers(fund: Fund, key: str, n: int) -> int:
+    Counter.objects.get_or_create(fund=fund, key=key)
+    counter = Counter.objects.select_for_update().get(fund=fund, key=key)
+    first = counter.value + 1
+    counter.value += n
+    counter.save(update_fields=["value"])
+    return first
+
+
+def _reinstate_paid_up(
+    fund: Fund, member_ids: set[int], *, on: dt.date, actor: object, today: dt.date
+) -> None:
+    policy = policy_of(fund)
+    if not policy.reinstate_on_payment or policy.suspend_after_unpaid_periods is None:
+        return
+    for member in Member.objects.filter(pk__in=member_ids, status=MemberStatus.SUSPENDED):
+        last = member.status_changes.order_by("-effective_date", "-id").first()
+        if last is None or last.reason != ARREARS_REASON:
+            continue  # suspended by the committee for another reason: the committee decides
+        if member_arrears(member, as_of=on).periods_unpaid <= policy.suspend_after_unpaid_periods:
+            member_set_status(
+                member=member,
+                status=MemberStatus.ACTIVE,
+                effective_date=max(on, last.effective_date),
+                reason=REINSTATE_REASON,
+                actor=actor,
+                today=today,
+            )
+
+
+ARREARS_REASON = "ค้างชำระเงินสัจจะเกินกำหนด"
+REINSTATE_REASON = "ชำระเงินสัจจะที่ค้างแล้ว"
+
+
+@transaction.atomic
+def arrears_apply_rule(
+    *, fund: Fund, on: dt.date, actor: AbstractBaseUser | None, today: dt.date | None = None
+) -> list[Member]:
+    """Suspend active members with more unpaid periods than the fund allows (dated, with the
+    reason, through the member's status history)."""
+    today = today or timezone.localdate()
+    limit = policy_of(fund).suspend_after_unpaid_periods
+    if limit is None:
+        return []
+    suspended = []
+    for member in Member.objects.filter(fund=fund, status=MemberStatus.ACTIVE):
+        if member_arrears(member, as_of=on).periods_unpaid > limit:
+            last = member.status_changes.order_by("-effective_date").first()
+            member_set_status(
+                member=member,
+                status=MemberStatus.SUSPENDED,
+                effective_date=max(on, last.effective_date if last else member.join_date),
+                reason=ARREARS_REASON,
+                actor=actor,
+                today=today,
+            )
+            suspended.append(member)
+    return suspended
+
+
+@transaction.atomic
+def receipt_void(
+    *, receipt: Receipt, reason: str, actor: AbstractBaseUser | None, today: dt.date | None = None
+) -> Receipt:
+    """Void a receipt: its number stays on record, a reversal is posted, its months are free."""
+    today = today or timezone.localdate()
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    if receipt.voided_at is not None:
+        raise ValidationError({"receipt": [_("This receipt is already void.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Please give the reason.")]})
+    reversal = entry_reverse(
+        entry=receipt.entry,
+        date=max(today, receipt.issued_on),
+        reason=reason,
+        actor=actor,
+        today=today,
+    )
+    now = timezone.now()
+    Receipt.objects.filter(pk=receipt.pk).update(
+        void_entry=reversal, voided_at=now, void_reason=reason.strip()
+    )
+    ContributionPayment.objects.filter(receipt=receipt).update(voided_at=now)
+    receipt.refresh_from_db()
+    return receipt

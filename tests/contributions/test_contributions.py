@@ -1,0 +1,193 @@
+"""Taking contributions: plans, periods paid ahead, arrears, suspension, receipts and voiding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from kongtun.contributions.models import ContributionPayment, Receipt
+from kongtun.contributions.services import (
+    PaymentInput,
+    arrears_apply_rule,
+    contributions_record,
+    fiscal_year_be,
+    member_arrears,
+    plan_assign,
+    policy_of,
+    receipt_void,
+)
+from kongtun.ledger.models import JournalEntry
+from kongtun.ledger.selectors import trial_balance
+from kongtun.members.models import MemberStatus
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def fund(world):
+    fund = world.fund_a
+    monthly = fund.contribution_plans.get(months=1)
+    yearly = fund.contribution_plans.get(months=12)
+    # members_a[0] pays monthly (30), members_a[1] yearly (360); both joined 1 Mar 2015
+    plan_assign(member=world.members_a[0], plan=monthly, effective_date=dt.date(2015, 3, 1))
+    plan_assign(member=world.members_a[1], plan=yearly, effective_date=dt.date(2015, 3, 1))
+    plan_assign(member=world.members_a[2], plan=monthly, effective_date=dt.date(2015, 3, 1))
+    return fund
+
+
+def pay(fund, number, amount, on=dt.date(2015, 3, 10), **kw):
+    return contributions_record(
+        fund=fund,
+        items=[PaymentInput(number, D(amount), **kw)],
+        paid_on=on,
+        actor=None,
+        today=TODAY,
+    )
+
+
+def test_new_funds_offer_the_common_plans(world):
+    plans = sorted((p.amount, p.months) for p in world.fund_b.contribution_plans.all())
+    assert plans == [(D("30"), 1), (D("90"), 3), (D("180"), 6), (D("360"), 12)]
+
+
+def test_a_payment_covers_months_posts_the_books_and_issues_a_numbered_receipt(fund, world):
+    m = world.members_a[0]
+    [r1] = pay(fund, m.number, "90")  # three months ahead
+    [r2] = pay(fund, m.number, "30", on=dt.date(2015, 4, 2))
+    assert (r1.display_number, r2.display_number) == ("2558/00001", "2558/00002")
+    payments = list(
+        ContributionPayment.objects.filter(member=m).values_list("period_start", "months")
+    )
+    assert payments == [(dt.date(2015, 3, 1), 3), (dt.date(2015, 6, 1), 1)]
+    tb = trial_balance(fund=fund)
+    assert tb["total_debit"] == D("120.00")
+    assert r1.entry.lines.count() == 2 and r1.entry.source_ref == "2558/00001"
+
+
+def test_arrears_are_derived_from_plan_join_date_and_payments(fund, world):
+    m = world.members_a[0]
+    pay(fund, m.number, "60")  # March and April 2015
+    arrears = member_arrears(m, as_of=dt.date(2015, 7, 15))  # March..July due
+    assert (arrears.periods_due, arrears.periods_paid, arrears.periods_unpaid) == (5, 2, 3)
+    assert arrears.amount_unpaid == D("90.00") and arrears.next_month == dt.date(2015, 5, 1)
+    yearly = world.members_a[1]
+    pay(fund, yearly.number, "360")
+    assert member_arrears(yearly, as_of=dt.date(2016, 2, 28)).periods_unpaid == 0
+    assert member_arrears(yearly, as_of=dt.date(2016, 3, 1)).periods_unpaid == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "amount", "field"),
+    [
+        ("nope", "30", "member_number"),
+        (None, "0", "amount"),
+        (None, "-30", "amount"),
+        (None, "45", "amount"),
+    ],
+)
+def test_bad_payments_are_refused_and_nothing_is_written(fund, world, number, amount, field):
+    with pytest.raises(ValidationError) as exc:
+        pay(fund, number or world.members_a[0].number, amount)
+    assert field in exc.value.message_dict
+    assert not Receipt.objects.exists() and not JournalEntry.objects.exists()
+
+
+def test_a_batch_with_one_bad_row_writes_nothing_and_names_the_row(fund, world):
+    items = [
+        PaymentInput(world.members_a[0].number, D("30"), row=1),
+        PaymentInput(world.members_a[1].number, D("35"), row=2),
+        PaymentInput("99-9999", D("30"), row=3),
+    ]
+    with pytest.raises(ValidationError) as exc:
+        contributions_record(
+            fund=fund, items=items, paid_on=dt.date(2015, 3, 10), actor=None, today=TODAY
+        )
+    assert set(exc.value.message_dict) == {"row2.amount", "row3.member_number"}
+    assert not Receipt.objects.exists()
+
+
+def test_resigned_members_cannot_pay(fund, world):
+    from kongtun.members.services import member_set_status
+
+    m = world.members_a[2]
+    member_set_status(
+        member=m,
+        status=MemberStatus.RESIGNED,
+        effective_date=dt.date(2016, 1, 1),
+        reason="ย้าย",
+        actor=None,
+        today=TODAY,
+    )
+    with pytest.raises(ValidationError):
+        pay(fund, m.number, "30", on=dt.date(2016, 2, 1))
+
+
+def test_suspension_after_unpaid_periods_and_reinstatement_on_payment(fund, world):
+    policy = policy_of(fund)
+    policy.suspend_after_unpaid_periods = 3
+    policy.save()
+    m = world.members_a[0]
+    pay(fund, m.number, "30")  # March 2015 only
+    never_paid = world.members_a[2]  # monthly plan, nothing paid: 4 periods due by June
+    first = arrears_apply_rule(fund=fund, on=dt.date(2015, 6, 20), actor=None, today=TODAY)
+    assert first == [never_paid]  # m has 3 unpaid (Apr-Jun): not more than 3
+    assert arrears_apply_rule(fund=fund, on=dt.date(2015, 7, 20), actor=None, today=TODAY) == [m]
+    m.refresh_from_db()
+    assert m.status == MemberStatus.SUSPENDED
+    pay(fund, m.number, "120", on=dt.date(2015, 7, 25))  # April..July
+    m.refresh_from_db()
+    assert m.status == MemberStatus.ACTIVE
+    assert [c.status for c in m.status_changes.order_by("id")] == ["suspended", "active"]
+
+
+def test_voiding_keeps_the_number_reverses_the_books_and_frees_the_months(fund, world):
+    m = world.members_a[0]
+    [receipt] = pay(fund, m.number, "30")
+    void = receipt_void(receipt=receipt, reason="รับซ้ำ", actor=None, today=TODAY)
+    assert void.voided_at and void.void_entry.reverses == receipt.entry
+    assert trial_balance(fund=fund)["total_debit"] == D("0.00")
+    [again] = pay(fund, m.number, "30")
+    assert again.number == 2  # the voided number is never reused
+    assert ContributionPayment.objects.get(receipt=again).period_start == dt.date(2015, 3, 1)
+    with pytest.raises(ValidationError):
+        receipt_void(receipt=void, reason="x", actor=None, today=TODAY)
+
+
+def test_receipt_numbers_restart_each_fiscal_year():
+    assert fiscal_year_be(dt.date(2024, 9, 30), 10) == 2567
+    assert fiscal_year_be(dt.date(2024, 10, 1), 10) == 2568
+    assert fiscal_year_be(dt.date(2024, 12, 31), 1) == 2567
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_treasurers_at_once_never_share_a_receipt_number(books_flushable, world):
+    fund = world.fund_a
+    monthly = fund.contribution_plans.get(months=1)
+    for m in world.members_a:
+        plan_assign(member=m, plan=monthly, effective_date=m.join_date)
+    errors = []
+
+    def worker(member) -> None:
+        try:
+            for i in range(6):
+                pay(fund, member.number, "30", on=dt.date(2015, 3 + i, 5))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(m,)) for m in world.members_a[:2]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(Receipt.objects.filter(fund=fund).values_list("number", flat=True))
+    assert numbers == list(range(1, 13))
