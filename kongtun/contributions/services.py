@@ -49,6 +49,12 @@ def month_start(index: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def periods_due(join_date: dt.date, as_of: dt.date, months_per_period: int) -> int:
+    """Periods due from the join month through as_of's month, each due at its start."""
+    elapsed = max(0, month_index(as_of) - month_index(join_date) + 1)
+    return -(-elapsed // months_per_period)  # ceiling
+
+
 def fiscal_year_be(day: dt.date, start_month: int) -> int:
     """Fiscal years are named by the year they end in (Thai government style): with an
     October start, 1 Oct 2024 – 30 Sep 2025 is FY 2568."""
@@ -101,15 +107,12 @@ def member_arrears(member: Member, *, as_of: dt.date) -> Arrears:
         or 0
     )
     start = month_index(member.join_date)
-    end = month_index(as_of)
     months_per = plan.months if plan else 1
-    elapsed = max(0, end - start + 1)
-    periods_due = -(-elapsed // months_per)  # ceiling
-    if member.status == MemberStatus.DECEASED or member.status == MemberStatus.RESIGNED:
+    due = periods_due(member.join_date, as_of, months_per)
+    if member.status in (MemberStatus.DECEASED, MemberStatus.RESIGNED):
         last = member.status_changes.order_by("-effective_date").first()
         if last:
-            stop = max(0, month_index(last.effective_date) - start + 1)
-            periods_due = min(periods_due, -(-stop // months_per))
+            due = min(due, periods_due(member.join_date, last.effective_date, months_per))
     all_covered = (
         ContributionPayment.objects.filter(member=member, voided_at__isnull=True).aggregate(
             m=Sum("months")
@@ -118,7 +121,7 @@ def member_arrears(member: Member, *, as_of: dt.date) -> Arrears:
     )
     return Arrears(
         plan=plan,
-        periods_due=periods_due,
+        periods_due=due,
         periods_paid=covered // months_per,
         months_covered=covered,
         next_month=month_start(start + all_covered),
