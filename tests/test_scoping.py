@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -92,12 +93,25 @@ VALID_BODY = {
 }
 
 
+def _fund_b_receipt(world):
+    from kongtun.contributions.services import PaymentInput, contributions_record, plan_assign
+
+    member = world.members_b[0]
+    plan_assign(member=member, plan=world.fund_b.contribution_plans.get(months=1), effective_date=member.join_date)
+    [receipt] = contributions_record(
+        fund=world.fund_b, items=[PaymentInput(member.number, Decimal("30"))],
+        paid_on=member.join_date, actor=None,
+    )
+    return receipt
+
+
 def fund_b_objects(world) -> dict[str, int]:
     b = world.fund_b
     return {
         "fund_id": b.pk,
         "member_id": world.members_b[0].pk,
         "role_id": b.roles.first().pk,
+        "receipt_id": _fund_b_receipt(world).pk,
     }
 
 

@@ -27,7 +27,7 @@ from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post, entry_reverse
-from kongtun.members.models import Member, MemberStatus
+from kongtun.members.models import Member, MemberStatus, MemberStatusChange
 from kongtun.members.services import member_set_status
 
 DEFAULT_PLANS = [
@@ -187,30 +187,79 @@ class _Planned:
     period_start: dt.date
 
 
+@dataclass
+class _BatchState:
+    """What a batch needs to know about its members, loaded in a few queries for the whole
+    batch (not per row): status history, plans and months already covered."""
+
+    members: dict[str, Member]
+    statuses: dict[int, list[tuple[dt.date, str]]]
+    plans: dict[int, list[tuple[dt.date, ContributionPlan]]]
+    covered: dict[int, int]
+
+    @classmethod
+    def load(cls, fund: Fund, numbers: list[str]) -> _BatchState:
+        members = {m.number: m for m in Member.objects.filter(fund=fund, number__in=numbers)}
+        ids = [m.pk for m in members.values()]
+        statuses: dict[int, list[tuple[dt.date, str]]] = {}
+        for member_id, day, status in (
+            MemberStatusChange.objects.filter(member_id__in=ids)
+            .order_by("effective_date", "id")
+            .values_list("member_id", "effective_date", "status")
+        ):
+            statuses.setdefault(member_id, []).append((day, status))
+        plans: dict[int, list[tuple[dt.date, ContributionPlan]]] = {}
+        for row in (
+            PlanAssignment.objects.filter(member_id__in=ids)
+            .select_related("plan")
+            .order_by("effective_date", "id")
+        ):
+            plans.setdefault(row.member_id, []).append((row.effective_date, row.plan))
+        covered = dict(
+            ContributionPayment.objects.filter(member_id__in=ids, voided_at__isnull=True)
+            .values_list("member_id")
+            .annotate(m=Sum("months"))
+            .order_by()
+        )
+        return cls(members, statuses, plans, covered)
+
+    def status_on(self, member: Member, day: dt.date) -> str:
+        status = MemberStatus.ACTIVE
+        for when, value in self.statuses.get(member.pk, []):
+            if when <= day:
+                status = value
+        return status
+
+    def plan_on(self, member: Member, day: dt.date) -> ContributionPlan | None:
+        rows = self.plans.get(member.pk, [])
+        current = rows[0][1] if rows else None
+        for when, plan in rows:
+            if when <= day:
+                current = plan
+        return current
+
+
 def _plan_payment(
-    fund: Fund,
-    item: PaymentInput,
-    *,
-    paid_on: dt.date,
-    members: dict[str, Member],
-    fee: Decimal,
-    taken: dict[int, int],
+    item: PaymentInput, *, paid_on: dt.date, state: _BatchState, fee: Decimal
 ) -> tuple[_Planned | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    member = members.get(item.member_number.strip())
+    member = state.members.get(item.member_number.strip())
     if member is None:
         return None, {
             "member_number": _("No member %(number)s in this fund.")
             % {"number": item.member_number}
         }
-    if member.status in (MemberStatus.RESIGNED, MemberStatus.DECEASED):
+    if paid_on < member.join_date:
+        return None, {
+            "paid_on": _("The date is before member %(number)s joined.") % {"number": member.number}
+        }
+    status = state.status_on(member, paid_on)
+    if status in (MemberStatus.RESIGNED, MemberStatus.DECEASED):
         return None, {
             "member_number": _("Member %(number)s is %(status)s and cannot pay.")
-            % {"number": member.number, "status": MemberStatus(member.status).label}
+            % {"number": member.number, "status": MemberStatus(status).label}
         }
-    if paid_on < member.join_date:
-        errors["paid_on"] = _("The date is before the member joined.")
-    plan = plan_of(member, paid_on)
+    plan = state.plan_on(member, paid_on)
     if plan is None:
         return None, {
             "member_number": _("Member %(number)s has no contribution plan.")
@@ -239,10 +288,9 @@ def _plan_payment(
             ) % {"amount": f"{plan.amount:,.2f}"}
     if errors:
         return None, errors
-    arrears = member_arrears(member, as_of=paid_on)
-    already = taken.get(member.pk, 0)
-    start = month_start(month_index(arrears.next_month) + already)
-    taken[member.pk] = already + periods * plan.months
+    already = state.covered.get(member.pk, 0)
+    start = month_start(month_index(member.join_date) + already)
+    state.covered[member.pk] = already + periods * plan.months
     return _Planned(member, plan, periods, contribution, fee_part, start), {}
 
 
@@ -264,17 +312,13 @@ def contributions_record(
     today = today or timezone.localdate()
     if paid_on > today:
         raise ValidationError({"paid_on": [_("The date is in the future.")]})
-    numbers = [i.member_number.strip() for i in items]
-    members = {m.number: m for m in Member.objects.filter(fund=fund, number__in=numbers)}
+    state = _BatchState.load(fund, [i.member_number.strip() for i in items])
     fee = policy_of(fund).entrance_fee
     planned: list[_Planned] = []
     row_errors: list[str] = []
     field_errors: dict[str, list[str]] = {}
-    taken: dict[int, int] = {}
     for item in items:
-        plan, errors = _plan_payment(
-            fund, item, paid_on=paid_on, members=members, fee=fee, taken=taken
-        )
+        plan, errors = _plan_payment(item, paid_on=paid_on, state=state, fee=fee)
         for name, message in errors.items():
             text = (
                 message

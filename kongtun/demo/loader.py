@@ -9,7 +9,14 @@ from django.db import transaction
 from kongtun.demo.people import DEMO_FUNDS, create_demo_fund
 from kongtun.funds.models import Fund
 
+
 # Each later domain (books, claims, …) appends a step: step(fund, rng=…, today=…).
+def _steps() -> list[Callable[..., None]]:
+    from kongtun.contributions import demo as contributions_demo
+
+    return [contributions_demo.step]
+
+
 STEPS: list[Callable[..., None]] = []
 
 
@@ -20,7 +27,7 @@ def load_demo(*, seed: int = 2552, today: dt.date) -> list[Fund]:
     for i, spec in enumerate(DEMO_FUNDS):
         rng = random.Random(seed * 100 + i)
         fund = create_demo_fund(spec, rng=rng, today=today)
-        for step in STEPS:
+        for step in _steps() + STEPS:
             step(fund, rng=rng, today=today)
         funds.append(fund)
     return funds

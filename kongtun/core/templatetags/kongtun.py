@@ -21,6 +21,16 @@ def thaidate(value: dt.date | None, style: str = "short") -> str:
 
 
 @register.filter
+def monthyear(value: dt.date | None) -> str:
+    """มี.ค. 2567 in Thai, Mar 2024 in English: a month of contributions."""
+    if value is None:
+        return ""
+    if (get_language() or "th").startswith("th"):
+        return format_date(value, "th").split(" ", 1)[1]
+    return format_date(value, "en").split(" ", 1)[1]
+
+
+@register.filter
 def dateinput(value: dt.date | None) -> str:
     return format_date_input(value, get_language() or "th")
 

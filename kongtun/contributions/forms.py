@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kongtun.contributions.models import ContributionPlan, ContributionPolicy
+from kongtun.core.forms import BahtField, ThaiDateField
+
+INTO = [("cash", _("cash")), ("bank", _("bank deposit"))]
+
+
+class PaymentForm(forms.Form):
+    member_number = forms.CharField(label=_("member number"), max_length=30)
+    paid_on = ThaiDateField(label=_("date paid"))
+    amount = BahtField(label=_("amount (baht)"))
+    periods = forms.IntegerField(
+        label=_("periods"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("Leave empty to count the periods from the amount."),
+    )
+    entrance_fee = forms.BooleanField(label=_("includes the entrance fee"), required=False)
+    into = forms.ChoiceField(label=_("received into"), choices=INTO, initial="cash")
+
+
+class BatchHeaderForm(forms.Form):
+    paid_on = ThaiDateField(label=_("date of the meeting"))
+    into = forms.ChoiceField(label=_("received into"), choices=INTO, initial="cash")
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("reason for voiding"), max_length=300)
+
+
+class PolicyForm(forms.ModelForm):
+    entrance_fee = BahtField(label=_("entrance fee"), positive=False, required=False)
+
+    class Meta:
+        model = ContributionPolicy
+        fields = ["entrance_fee", "suspend_after_unpaid_periods", "reinstate_on_payment"]
+
+
+class PlanForm(forms.ModelForm):
+    amount = BahtField(label=_("amount per period"))
+
+    class Meta:
+        model = ContributionPlan
+        fields = ["name_th", "name_en", "amount", "months", "active"]
+
+
+class PlanAssignForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("contribution plan"), queryset=None)
+    effective_date = ThaiDateField(label=_("from"))
+
+    def __init__(self, *args: object, fund: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = fund.contribution_plans.filter(active=True)
