@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kongtun.ledger",
     "kongtun.contributions",
     "kongtun.regulations",
+    "kongtun.public",
 ]
 
 MIDDLEWARE = [

@@ -36,5 +36,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("funds/new/", funds_views.fund_new, name="fund_new"),
+    path("p/", include("kongtun.public.urls")),
     path("f/<int:fund_id>/", include(fund_patterns)),
 ]

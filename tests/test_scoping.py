@@ -33,6 +33,8 @@ FUND_FREE = {
     "api/v1/": "API root (ninja answers 404)",
     "api/v1/openapi.json": "API description",
     "api/v1/docs": "API docs page",
+    "p/<slug:short_code>/": "public page: aggregates only (tests/test_public.py)",
+    "p/<slug:short_code>/verify/": "public receipt check: no personal data (tests/test_public.py)",
 }
 
 
@@ -106,6 +108,7 @@ def _fund_b_receipt(world):
 
 
 def fund_b_objects(world) -> dict[str, int]:
+
     b = world.fund_b
     return {
         "fund_id": b.pk,

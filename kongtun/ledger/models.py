@@ -8,6 +8,7 @@ Entries and lines can never be updated or deleted: database triggers refuse it (
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 from django.conf import settings
@@ -169,8 +170,37 @@ class JournalLine(models.Model):
         return satang_to_baht(-self.amount_satang) if self.amount_satang < 0 else None
 
 
+class EntrySeal(models.Model):
+    """The hash chain of a fund's books, one seal per entry in posting order (decision 0009):
+    ``hash = SHA-256(prev_hash ‖ canonical content of the entry and its lines)``. Kept apart
+    from the entries so sealing never needs an UPDATE; append-only like the entries."""
+
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="seal")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    # Keyed BLAKE2b of the hash with the server's secret: someone who can write to the
+    # database but does not hold the key cannot forge a seal for an inserted entry.
+    mac = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["fund", "seq"]
+        constraints = [models.UniqueConstraint(fields=["fund", "seq"], name="seal_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}#{self.seq} {self.hash[:12]}"
+
+    @property
+    def verification_code(self) -> str:
+        """What a receipt prints: the entry's hash in base 32, first 10 characters — enough to
+        find and check it, useless for guessing other entries."""
+        return base64.b32encode(bytes.fromhex(self.hash))[:10].decode()
+
+
 class MonthClose(models.Model):
-    """A closed month: nothing more may be posted dated in it."""
+    """A closed month: nothing more may be dated in it. Closing publishes the month's Merkle
+    root over its entries' seals and the chain head at that moment."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="month_closes")
     month = models.DateField(help_text="first day of the closed month")
@@ -178,6 +208,10 @@ class MonthClose(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    entry_count = models.PositiveIntegerField(null=True)
+    merkle_root = models.CharField(max_length=64, null=True)
+    chain_head = models.CharField(max_length=64, null=True)
+    head_seq = models.PositiveBigIntegerField(null=True)
 
     class Meta:
         ordering = ["fund", "month"]

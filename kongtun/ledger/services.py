@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from kongtun.core.models import Counter
 from kongtun.funds.models import Fund
 from kongtun.ledger.chart import DEFAULT_CHART
-from kongtun.ledger.models import Account, JournalEntry, JournalLine, MonthClose, SourceType
+from kongtun.ledger.models import (
+    Account,
+    EntrySeal,
+    JournalEntry,
+    JournalLine,
+    MonthClose,
+    SourceType,
+)
+from kongtun.ledger.seal import merkle_root, month_leaves, seal_entries
 
 CENT = Decimal("0.01")
 
@@ -180,6 +188,7 @@ def entries_post(
         ),
         batch_size=2000,
     )
+    seal_entries(fund=fund, first_seq=first, last_seq=first + len(drafts) - 1)
     return entries
 
 
@@ -285,6 +294,14 @@ def month_close(
     )
     if earlier_open:
         raise ValidationError({"month": _("Close the previous month first.")})
+    leaves = month_leaves(fund, month, next_month)
+    head = EntrySeal.objects.filter(fund=fund).order_by("-seq").values_list("seq", "hash").first()
     return MonthClose.objects.create(
-        fund=fund, month=month, closed_by=actor if actor and actor.is_authenticated else None
+        fund=fund,
+        month=month,
+        closed_by=actor if actor and actor.is_authenticated else None,
+        entry_count=len(leaves),
+        merkle_root=merkle_root(leaves),
+        head_seq=head[0] if head else None,
+        chain_head=head[1] if head else None,
     )

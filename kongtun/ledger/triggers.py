@@ -8,7 +8,12 @@ migrations).
 
 from __future__ import annotations
 
-APPEND_ONLY_TABLES = ("ledger_journalentry", "ledger_journalline", "ledger_monthclose")
+APPEND_ONLY_TABLES = (
+    "ledger_journalentry",
+    "ledger_journalline",
+    "ledger_monthclose",
+    "ledger_entryseal",
+)
 
 
 def _sqlite(table: str) -> list[str]:
@@ -61,13 +66,13 @@ POSTGRES_BALANCE = [
 ]
 
 
-def statements(vendor: str) -> list[str]:
+def statements(vendor: str, tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> list[str]:
     if vendor == "sqlite":
-        return [sql for table in APPEND_ONLY_TABLES for sql in _sqlite(table)]
+        return [sql for table in tables for sql in _sqlite(table)]
     if vendor == "postgresql":
         return (
             POSTGRES_FUNCTIONS
-            + [sql for table in APPEND_ONLY_TABLES for sql in _postgres(table)]
+            + [sql for table in tables for sql in _postgres(table)]
             + POSTGRES_BALANCE
         )
     raise NotImplementedError(f"no append-only triggers for {vendor}")
@@ -79,8 +84,11 @@ def install(apps: object, schema_editor: object) -> None:
 
 
 def install_on(connection: object) -> None:
+    """(Re)create the triggers on every append-only table that exists at this migration."""
+    existing = set(connection.introspection.table_names())
+    tables = tuple(t for t in APPEND_ONLY_TABLES if t in existing)
     with connection.cursor() as cursor:
-        for sql in statements(connection.vendor):
+        for sql in statements(connection.vendor, tables):
             cursor.execute(sql)
 
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kongtun.public import views
+
+urlpatterns = [
+    path("<slug:short_code>/", views.fund_page, name="public_fund"),
+    path("<slug:short_code>/verify/", views.verify_page, name="public_verify"),
+]

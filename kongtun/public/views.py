@@ -1,0 +1,50 @@
+"""Public pages (no login): the fund's figures and receipt verification. Only aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+
+from kongtun.funds.models import Fund
+from kongtun.public.selectors import public_summary, receipt_verification
+
+
+def _fund(short_code: str) -> Fund:
+    fund = (
+        Fund.objects.select_related("subdistrict__parent__parent")
+        .filter(short_code=short_code.upper())
+        .first()
+    )
+    if fund is None:
+        raise Http404
+    return fund
+
+
+@cache_control(max_age=300, public=True)
+def fund_page(request: HttpRequest, short_code: str) -> HttpResponse:
+    fund = _fund(short_code)
+    today = timezone.localdate()
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        # A year as people write it: Buddhist Era (2567) or Gregorian (2024).
+        y = int(year) - 543 if int(year) > 2400 else int(year)
+        if 1900 < y <= today.year:
+            today = min(today, dt.date(y, 12, 31))
+    summary = public_summary(fund=fund, today=today)
+    years = list(range(timezone.localdate().year, fund.founded_on.year - 1, -1))
+    return render(request, "public/fund.html", {"fund": fund, "s": summary, "years": years})
+
+
+def verify_page(request: HttpRequest, short_code: str) -> HttpResponse:
+    fund = _fund(short_code)
+    code = (request.GET.get("code") or "").strip()
+    result = receipt_verification(fund=fund, code=code) if code else None
+    return render(
+        request,
+        "public/verify.html",
+        {"fund": fund, "code": code, "result": result, "asked": bool(code)},
+    )
