@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kongtun.contributions",
     "kongtun.regulations",
     "kongtun.public",
+    "kongtun.mobilization",
 ]
 
 MIDDLEWARE = [

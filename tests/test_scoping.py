@@ -108,6 +108,7 @@ def _fund_b_receipt(world):
 
 
 def fund_b_objects(world) -> dict[str, int]:
+    from tests.mobilization.helpers import fund_b_books_objects
 
     b = world.fund_b
     return {
@@ -115,6 +116,7 @@ def fund_b_objects(world) -> dict[str, int]:
         "member_id": world.members_b[0].pk,
         "role_id": b.roles.first().pk,
         "receipt_id": _fund_b_receipt(world).pk,
+        **fund_b_books_objects(world),
     }
 
 

@@ -1,0 +1,236 @@
+"""Reads for the books pages that ``selectors.py`` does not have: fiscal years, the journal
+search, one account's ledger, balances per account, and the months to close.
+
+Like the selectors, everything here comes from the journal lines (integer satang).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import get_language
+
+from kongtun.core.thaidates import BE_OFFSET, format_date
+from kongtun.funds.models import Fund
+from kongtun.ledger.models import (
+    Account,
+    JournalEntry,
+    JournalLine,
+    MonthClose,
+    satang_to_baht,
+)
+
+ZERO = Decimal("0.00")
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def month_first(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_after(month: dt.date) -> dt.date:
+    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def month_last(day: dt.date) -> dt.date:
+    return month_after(day) - dt.timedelta(days=1)
+
+
+def month_label(month: dt.date) -> str:
+    """'มีนาคม 2567' in Thai, 'March 2024' in English."""
+    return format_date(month, get_language() or "th", "long").split(" ", 1)[1]
+
+
+def fiscal_year_bounds(fund: Fund, on: dt.date) -> tuple[dt.date, dt.date]:
+    """The fund's fiscal year containing ``on``: first and last day."""
+    start_month = fund.fiscal_year_start_month or 1
+    year = on.year if on.month >= start_month else on.year - 1
+    start = dt.date(year, start_month, 1)
+    end = dt.date(year + 1, start_month, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def fiscal_year_be(fund: Fund, on: dt.date) -> int:
+    """A fiscal year is named by the Buddhist-Era year it ends in (as receipts number it)."""
+    return fiscal_year_bounds(fund, on)[1].year + BE_OFFSET
+
+
+# --- the journal ---------------------------------------------------------------------------
+
+
+def journal_search(
+    *,
+    fund: Fund,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    source: str = "",
+    account: Account | None = None,
+    q: str = "",
+) -> QuerySet[JournalEntry]:
+    """Entries newest first, each with ``total_satang`` (the sum of its debits)."""
+    qs = JournalEntry.objects.filter(fund=fund)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    if source:
+        qs = qs.filter(source_type=source)
+    if account is not None:
+        qs = qs.filter(pk__in=JournalLine.objects.filter(account=account).values("entry_id"))
+    q = (q or "").strip()
+    if q:
+        text = Q(description__icontains=q) | Q(source_ref__icontains=q)
+        if q.lstrip("#").isdigit():
+            text |= Q(seq=int(q.lstrip("#")))
+        qs = qs.filter(text)
+    debits = (
+        JournalLine.objects.filter(entry=OuterRef("pk"), amount_satang__gt=0)
+        .order_by()
+        .values("entry")
+        .annotate(s=Sum("amount_satang"))
+        .values("s")
+    )
+    reversal = JournalEntry.objects.filter(reverses=OuterRef("pk")).values("seq")[:1]
+    return (
+        qs.select_related("agency", "reverses")
+        .annotate(total_satang=Subquery(debits), reversed_by_seq=Subquery(reversal))
+        .order_by("-date", "-seq")
+    )
+
+
+def entry_total(entry: JournalEntry) -> Decimal:
+    """The entry's amount: the sum of its debits."""
+    total = entry.lines.filter(amount_satang__gt=0).aggregate(s=Sum("amount_satang"))["s"]
+    return satang_to_baht(total or 0)
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def account_balances(*, fund: Fund, as_of: dt.date | None = None) -> list[dict]:
+    """Every account of the fund (in use or not) with its balance on its own side and how
+    many lines it has; an account with lines cannot change its code or type."""
+    sums = {}
+    qs = JournalLine.objects.filter(fund=fund)
+    if as_of is not None:
+        qs = qs.filter(date__lte=as_of)
+    for row in qs.values("account_id").annotate(s=Sum("amount_satang"), n=Count("id")).order_by():
+        sums[row["account_id"]] = (int(row["s"]), row["n"])
+    rows = []
+    for account in Account.objects.filter(fund=fund).order_by("code"):
+        satang, n = sums.get(account.pk, (0, 0))
+        natural = satang if account.debit_normal else -satang
+        rows.append({"account": account, "balance": satang_to_baht(natural), "lines": n})
+    return rows
+
+
+def account_has_lines(account: Account) -> bool:
+    return JournalLine.objects.filter(account=account).exists()
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    line: JournalLine
+    debit: Decimal | None
+    credit: Decimal | None
+    balance: Decimal  # on the account's own side
+
+
+def account_ledger(*, account: Account, start: dt.date, end: dt.date) -> dict:
+    """One account's lines over a period with the opening, a running balance and the closing,
+    read on the account's own side (income and liabilities as positive numbers)."""
+    sign = 1 if account.debit_normal else -1
+    before = (
+        JournalLine.objects.filter(account=account, date__lt=start).aggregate(
+            s=Sum("amount_satang")
+        )["s"]
+        or 0
+    )
+    lines = (
+        JournalLine.objects.filter(account=account, date__gte=start, date__lte=end)
+        .select_related("entry", "member")
+        .order_by("date", "entry__seq", "id")
+    )
+    running = before
+    rows = []
+    for line in lines:
+        running += line.amount_satang
+        rows.append(LedgerRow(line, line.debit, line.credit, satang_to_baht(sign * running)))
+    return {
+        "opening": satang_to_baht(sign * before),
+        "rows": rows,
+        "total_debit": sum((r.debit or ZERO for r in rows), ZERO),
+        "total_credit": sum((r.credit or ZERO for r in rows), ZERO),
+        "closing": satang_to_baht(sign * running),
+    }
+
+
+# --- month close ---------------------------------------------------------------------------
+
+
+def next_open_month(fund: Fund) -> dt.date:
+    """The first month not yet closed (months close in order from the founding month)."""
+    last = MonthClose.objects.filter(fund=fund).order_by("-month").values_list("month", flat=True)
+    last = last.first()
+    return month_after(last) if last else month_first(fund.founded_on)
+
+
+def closable_months(fund: Fund, today: dt.date) -> list[dt.date]:
+    """Open months that have ended, oldest first: the ones that may be closed now."""
+    month = next_open_month(fund)
+    current = month_first(today)
+    months = []
+    while month < current:
+        months.append(month)
+        month = month_after(month)
+    return months
+
+
+def month_rows(*, fund: Fund, today: dt.date, count: int = 24) -> list[dict]:
+    """The latest months (newest first) with their number of entries, money in and out of
+    cash and bank, and whether and when they were closed."""
+    current = month_first(today)
+    first = current
+    for _ in range(count - 1):
+        if first <= month_first(fund.founded_on):
+            break
+        first = month_first(first - dt.timedelta(days=1))
+    closes = {
+        c.month: c
+        for c in MonthClose.objects.filter(fund=fund, month__gte=first).select_related("closed_by")
+    }
+    entries: dict[dt.date, int] = {}
+    for row in (
+        JournalEntry.objects.filter(fund=fund, date__gte=first)
+        .values_list("date", flat=True)
+        .order_by()
+    ):
+        entries[month_first(row)] = entries.get(month_first(row), 0) + 1
+    money = {}
+    cash_ids = list(Account.objects.filter(fund=fund, role__in=("cash", "bank")).values_list("pk"))
+    lines = JournalLine.objects.filter(
+        fund=fund, date__gte=first, account_id__in=[pk for (pk,) in cash_ids]
+    ).values_list("date", "amount_satang")
+    for day, satang in lines:
+        m = money.setdefault(month_first(day), [0, 0])
+        m[0 if satang > 0 else 1] += abs(satang)
+    rows = []
+    month = current
+    while month >= first:
+        m_in, m_out = money.get(month, [0, 0])
+        rows.append(
+            {
+                "month": month,
+                "entries": entries.get(month, 0),
+                "money_in": satang_to_baht(m_in),
+                "money_out": satang_to_baht(m_out),
+                "closed": closes.get(month),
+            }
+        )
+        month = month_first(month - dt.timedelta(days=1))
+    return rows
