@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kongtun.contributions.models import (
@@ -343,47 +344,49 @@ def contributions_record(
     first_number = _next_numbers(fund, f"receipt:{fy}", len(planned))
     drafts = []
     receipts = []
-    for i, p in enumerate(planned):
-        number = first_number + i
-        covered = f"{p.period_start.month:02d}/{p.period_start.year + BE_OFFSET}"
-        items_json = [
-            {
-                "description": _("Contribution %(periods)s × %(plan)s from %(month)s")
-                % {"periods": p.periods, "plan": str(p.plan), "month": covered},
-                "amount": f"{p.contribution:.2f}",
-            }
-        ]
-        lines = [
-            LineDraft(account=money, debit=p.contribution + p.fee, member_id=p.member.pk),
-            LineDraft(account=income, credit=p.contribution, member_id=p.member.pk),
-        ]
-        if p.fee:
-            items_json.append({"description": _("Entrance fee"), "amount": f"{p.fee:.2f}"})
-            lines.append(LineDraft(account=fees, credit=p.fee, member_id=p.member.pk))
-        ref = f"{fy}/{number:05d}"
-        drafts.append(
-            EntryDraft(
-                date=paid_on,
-                description=_("Receipt %(ref)s: contribution of %(number)s %(name)s")
-                % {"ref": ref, "number": p.member.number, "name": p.member.full_name},
-                lines=lines,
-                source_type=SourceType.RECEIPT,
-                source_ref=ref,
+    # Books and receipts are written in the fund's language, whatever the poster reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        for i, p in enumerate(planned):
+            number = first_number + i
+            covered = f"{p.period_start.month:02d}/{p.period_start.year + BE_OFFSET}"
+            items_json = [
+                {
+                    "description": _("Contribution %(periods)s × %(plan)s from %(month)s")
+                    % {"periods": p.periods, "plan": str(p.plan), "month": covered},
+                    "amount": f"{p.contribution:.2f}",
+                }
+            ]
+            lines = [
+                LineDraft(account=money, debit=p.contribution + p.fee, member_id=p.member.pk),
+                LineDraft(account=income, credit=p.contribution, member_id=p.member.pk),
+            ]
+            if p.fee:
+                items_json.append({"description": _("Entrance fee"), "amount": f"{p.fee:.2f}"})
+                lines.append(LineDraft(account=fees, credit=p.fee, member_id=p.member.pk))
+            ref = f"{fy}/{number:05d}"
+            drafts.append(
+                EntryDraft(
+                    date=paid_on,
+                    description=_("Receipt %(ref)s: contribution of %(number)s %(name)s")
+                    % {"ref": ref, "number": p.member.number, "name": p.member.full_name},
+                    lines=lines,
+                    source_type=SourceType.RECEIPT,
+                    source_ref=ref,
+                )
             )
-        )
-        receipts.append(
-            Receipt(
-                fund=fund,
-                fiscal_year=fy,
-                number=number,
-                issued_on=paid_on,
-                member=p.member,
-                payer_name=p.member.full_name,
-                items=items_json,
-                total=p.contribution + p.fee,
-                created_by=actor if actor is not None and actor.is_authenticated else None,
+            receipts.append(
+                Receipt(
+                    fund=fund,
+                    fiscal_year=fy,
+                    number=number,
+                    issued_on=paid_on,
+                    member=p.member,
+                    payer_name=p.member.full_name,
+                    items=items_json,
+                    total=p.contribution + p.fee,
+                    created_by=actor if actor is not None and actor.is_authenticated else None,
+                )
             )
-        )
     entries = entries_post(fund=fund, drafts=drafts, actor=actor, today=today)
     for receipt, entry in zip(receipts, entries, strict=True):
         receipt.entry = entry

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.models import Counter
@@ -230,12 +231,16 @@ def entry_reverse(
         )
         for line in entry.lines.select_related("account")
     ]
+    with translation.override(settings.LANGUAGE_CODE):  # the books are kept in Thai
+        description = str(_("Reversal of entry %(seq)s: %(reason)s")) % {
+            "seq": entry.seq,
+            "reason": reason.strip(),
+        }
     return entry_post(
         fund=entry.fund,
         draft=EntryDraft(
             date=date,
-            description=str(_("Reversal of entry %(seq)s: %(reason)s"))
-            % {"seq": entry.seq, "reason": reason.strip()},
+            description=description,
             lines=lines,
             source_type=SourceType.REVERSAL,
             source_ref=entry.source_ref,

@@ -191,3 +191,12 @@ def test_two_treasurers_at_once_never_share_a_receipt_number(books_flushable, wo
     assert errors == []
     numbers = sorted(Receipt.objects.filter(fund=fund).values_list("number", flat=True))
     assert numbers == list(range(1, 13))
+
+
+def test_the_books_are_written_in_thai_whatever_language_the_treasurer_reads(fund, world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        [receipt] = pay(fund, world.members_a[0].number, "30")
+    assert receipt.entry.description.startswith("ใบเสร็จ")
+    assert receipt.items[0]["description"].startswith("เงินสัจจะ")
