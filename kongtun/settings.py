@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kongtun.api",
     "kongtun.ledger",
     "kongtun.contributions",
+    "kongtun.imports",
     "kongtun.regulations",
     "kongtun.public",
     "kongtun.mobilization",

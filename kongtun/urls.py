@@ -25,6 +25,7 @@ fund_patterns = [
     path("members/<int:member_id>/status/", members_views.member_status, name="member_status"),
     path("members/<int:member_id>/reveal/", members_views.member_reveal, name="member_reveal"),
     path("contributions/", include("kongtun.contributions.urls")),
+    path("imports/", include("kongtun.imports.urls")),
     path("books/", include("kongtun.ledger.urls")),
     path("mobilization/", include("kongtun.mobilization.urls")),
 ]

@@ -108,6 +108,7 @@ def _fund_b_receipt(world):
 
 
 def fund_b_objects(world) -> dict[str, int]:
+    from tests.imports.samples import imports_samples
     from tests.mobilization.helpers import fund_b_books_objects
 
     b = world.fund_b
@@ -117,6 +118,7 @@ def fund_b_objects(world) -> dict[str, int]:
         "role_id": b.roles.first().pk,
         "receipt_id": _fund_b_receipt(world).pk,
         **fund_b_books_objects(world),
+        **imports_samples(world),
     }
 
 
