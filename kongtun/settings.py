@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "kongtun.funds",
     "kongtun.members",
     "kongtun.api",
+    "kongtun.development",
+    "kongtun.assessment",
     "kongtun.ledger",
     "kongtun.contributions",
     "kongtun.imports",

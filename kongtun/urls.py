@@ -24,6 +24,8 @@ fund_patterns = [
     path("members/<int:member_id>/edit/", members_views.member_edit, name="member_edit"),
     path("members/<int:member_id>/status/", members_views.member_status, name="member_status"),
     path("members/<int:member_id>/reveal/", members_views.member_reveal, name="member_reveal"),
+    path("development/", include("kongtun.development.urls")),
+    path("assessment/", include("kongtun.assessment.urls")),
     path("contributions/", include("kongtun.contributions.urls")),
     path("imports/", include("kongtun.imports.urls")),
     path("books/", include("kongtun.ledger.urls")),

@@ -108,11 +108,15 @@ def _fund_b_receipt(world):
 
 
 def fund_b_objects(world) -> dict[str, int]:
+    from tests.assessment.samples import assessment_samples
+    from tests.development.samples import development_samples
     from tests.imports.samples import imports_samples
     from tests.mobilization.helpers import fund_b_books_objects
 
     b = world.fund_b
     return {
+        **development_samples(b),
+        **assessment_samples(b),
         "fund_id": b.pk,
         "member_id": world.members_b[0].pk,
         "role_id": b.roles.first().pk,

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from kongtun.assessment import demo as assessment_demo
 from kongtun.demo.people import DEMO_FUNDS, create_demo_fund
+from kongtun.development import demo as development_demo
 from kongtun.funds.models import Fund
 
 
@@ -17,7 +19,7 @@ def _steps() -> list[Callable[..., None]]:
     return [contributions_demo.step]
 
 
-STEPS: list[Callable[..., None]] = []
+STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step]
 
 
 @transaction.atomic
