@@ -57,7 +57,8 @@ class BooksEvidence(Protocol):
 
 class _LedgerBooks:
     """``BooksEvidence`` answered from ``kongtun.ledger`` (accounts tagged by role, month
-    closes). The ledger has no "published" date yet: publishing stays unknown."""
+    closes). Closing a month publishes its root on the public page (decision 0009), so the
+    publication date is the close date."""
 
     def months_closed(self, fund: Fund, start: dt.date, end: dt.date) -> list[MonthInfo]:
         from django.utils import timezone
@@ -70,7 +71,7 @@ class _LedgerBooks:
         }
         out, m = [], start.replace(day=1)
         while m <= end:
-            out.append(MonthInfo(m, closes.get(m), None))
+            out.append(MonthInfo(m, closes.get(m), closes.get(m)))
             m = (m + dt.timedelta(days=32)).replace(day=1)
         return out
 
@@ -158,7 +159,7 @@ def factor_evidence(
             m.month: (m.month + dt.timedelta(days=32)).replace(day=CLOSE_BY_DAY) for m in months
         }
         on_time = sum(1 for m in months if m.closed_on and m.closed_on <= deadline[m.month])
-        published = [m for m in months if m.published_on]
+        published = [m for m in months if m.published_on and m.published_on <= deadline[m.month]]
         out["transparency_teamwork"] = [
             EvidenceItem(
                 _("Months closed on time"),
@@ -169,8 +170,9 @@ def factor_evidence(
             EvidenceItem(
                 _("Monthly reports published on time"),
                 (_("%(n)s of %(total)s") % {"n": len(published), "total": len(months)})
-                if published
+                if any(m.published_on for m in months)
                 else None,
+                _("the month's root is published on the public page when it closes"),
             ),
         ]
 
