@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kongtun.regulations",
     "kongtun.public",
     "kongtun.mobilization",
+    "kongtun.claims",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,8 @@ fund_patterns = [
     path("imports/", include("kongtun.imports.urls")),
     path("books/", include("kongtun.ledger.urls")),
     path("mobilization/", include("kongtun.mobilization.urls")),
+    path("regulations/", include("kongtun.regulations.urls")),
+    path("claims/", include("kongtun.claims.urls")),
 ]
 
 urlpatterns = [

@@ -14,9 +14,10 @@ from kongtun.funds.models import Fund
 
 # Each later domain (books, claims, …) appends a step: step(fund, rng=…, today=…).
 def _steps() -> list[Callable[..., None]]:
+    from kongtun.claims import demo as claims_demo
     from kongtun.contributions import demo as contributions_demo
 
-    return [contributions_demo.step]
+    return [contributions_demo.step, claims_demo.step]
 
 
 STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step]

@@ -60,11 +60,17 @@ _Dumper.yaml_implicit_resolvers = _text_resolvers(yaml.SafeDumper)
 _STANDARD = yaml.resolver.Resolver()
 
 
+#: Characters YAML reads as line breaks besides "\n" (CR, NEL, LS, PS).
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     """Multi-line text as a block; text a standard YAML reader would take for a number or a
     date (clause "8") quoted, so the file reads the same in any YAML tool."""
     style = None
-    if "\n" in value:
+    if any(c in value for c in _OTHER_BREAKS):
+        style = '"'  # YAML folds these line breaks in plain and block text; escape them
+    elif "\n" in value:
         style = "|"
     elif _STANDARD.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str":
         style = "'"
@@ -348,6 +354,11 @@ def _check(reg: Regulation) -> list[FormatError]:
         for j, cap in enumerate(b.caps):
             _cap(cap, f"{p}.caps[{j}]", errs)
             clause(cap.clause, f"{p}.caps[{j}].clause")
+        evidence: set[str] = set()
+        for j, ev in enumerate(b.evidence):
+            _code(ev.code, f"{p}.evidence[{j}].code", errs)
+            _unique(ev.code, f"{p}.evidence[{j}].code", evidence, errs)
+            clause(ev.clause, f"{p}.evidence[{j}].clause")
 
     names: set[str] = set()
     for i, g in enumerate(reg.group_caps):

@@ -32,6 +32,7 @@ __all__ = [
     "Clause",
     "Conditions",
     "EntranceFee",
+    "Evidence",
     "Fee",
     "GroupCap",
     "Interpretation",
@@ -325,6 +326,17 @@ class GroupCap(_Strict):
 
 
 @dataclass(frozen=True)
+class Evidence(_Strict):
+    """A document a claim for the benefit must come with (a birth certificate, a hospital
+    discharge paper …). Checked by the committee before approving, not by ``decide``."""
+
+    code: str
+    name_th: str
+    name_en: str = ""
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class Benefit(_Strict):
     """One benefit. The amount per unit comes from exactly one of amount, tiers or levels."""
 
@@ -342,6 +354,7 @@ class Benefit(_Strict):
     waiting_periods: tuple[WaitingPeriod, ...] = ()
     general_waiting: bool = True
     caps: tuple[Cap, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self) -> None:
         _fix_money(self, "amount")

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kongtun.claims.models import ClaimStatus, Payout, Relative, ReviewAction
+from kongtun.claims.services import EVIDENCE_MAX_BYTES, ClaimInput
+from kongtun.core.forms import BahtField, ThaiDateField
+from kongtun.funds.models import Village
+from kongtun.members.models import Sex
+
+SCHOOL_LEVELS = [
+    ("", "—"),
+    ("p6", _("finished grade 6 (P6)")),
+    ("m3", _("finished lower secondary (M3)")),
+    ("m6", _("finished upper secondary (M6)")),
+    ("vocational", _("vocational certificate")),
+    ("university_entry", _("entered a public university")),
+    ("bachelor", _("bachelor's degree")),
+]
+
+
+class ClaimForm(forms.Form):
+    member_number = forms.CharField(label=_("member number"), max_length=30)
+    benefit = forms.ChoiceField(label=_("benefit"))
+    event_date = ThaiDateField(
+        label=_("event date"), help_text=_("The day of the birth, admission, death …")
+    )
+    relative = forms.ChoiceField(
+        label=_("whose event"), choices=Relative.choices, initial=Relative.SELF
+    )
+    nights = forms.IntegerField(
+        label=_("nights in hospital"), required=False, min_value=1, max_value=366
+    )
+    children = forms.IntegerField(
+        label=_("children born"), required=False, min_value=1, max_value=10
+    )
+    months = forms.IntegerField(
+        label=_("months claimed"), required=False, min_value=1, max_value=12
+    )
+    subject_name = forms.CharField(
+        label=_("name of the person claimed for"), required=False, max_length=200
+    )
+    subject_birth_date = ThaiDateField(label=_("their birth date"), required=False)
+    subject_sex = forms.ChoiceField(
+        label=_("their sex"), required=False, choices=[("", "—"), *Sex.choices]
+    )
+    grade_average = forms.DecimalField(
+        label=_("grade average"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("4"),
+        decimal_places=2,
+        max_digits=3,
+    )
+    school_level = forms.ChoiceField(label=_("school level"), required=False, choices=SCHOOL_LEVELS)
+    disability_level = forms.CharField(label=_("disability level"), required=False, max_length=40)
+    cause = forms.CharField(label=_("cause or illness"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: object, benefits: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["benefit"].choices = [("", "—"), *benefits]
+        for name in ("nights", "children", "months"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1"})
+        self.fields["member_number"].widget.attrs.update({"autocomplete": "off"})
+
+    def to_input(self) -> ClaimInput:
+        d = self.cleaned_data
+        return ClaimInput(
+            member_number=d["member_number"],
+            benefit=d["benefit"],
+            event_date=d["event_date"],
+            relative=d["relative"] or "self",
+            nights=d.get("nights"),
+            children=d.get("children"),
+            months=d.get("months"),
+            grade_average=d.get("grade_average"),
+            school_level=d.get("school_level") or "",
+            disability_level=d.get("disability_level") or "",
+            subject_name=d.get("subject_name") or "",
+            subject_birth_date=d.get("subject_birth_date"),
+            subject_sex=d.get("subject_sex") or "",
+            cause=d.get("cause") or "",
+            note=d.get("note") or "",
+        )
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("decision"), choices=ReviewAction.choices, widget=forms.RadioSelect
+    )
+    amount = BahtField(
+        label=_("amount to pay (baht)"),
+        required=False,
+        help_text=_("Leave as it is to pay what the regulation allows; less needs a reason."),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to reject, to ask for more evidence, or to pay less."),
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("A photo or a PDF, at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES >> 20},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    requirement = forms.ChoiceField(label=_("document for"), required=False)
+    description = forms.CharField(label=_("description"), required=False, max_length=200)
+
+    def __init__(self, *args: object, requirements: list[tuple[str, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [*requirements, ("", _("other document"))]
+
+
+class PaperEvidenceForm(forms.Form):
+    requirement = forms.ChoiceField(label=_("document for"), required=False)
+    description = forms.CharField(
+        label=_("description"),
+        required=False,
+        max_length=200,
+        help_text=_("Where the paper is kept, its number …"),
+    )
+
+    def __init__(self, *args: object, requirements: list[tuple[str, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [*requirements, ("", _("other document"))]
+
+
+class PayForm(forms.Form):
+    paid_on = ThaiDateField(label=_("paid on"))
+    source = forms.ChoiceField(
+        label=_("paid from"), choices=Payout.Source.choices, initial=Payout.Source.CASH
+    )
+    amount = BahtField(label=_("amount (baht)"), required=False)
+    note = forms.CharField(
+        label=_("why less is paid"),
+        required=False,
+        max_length=500,
+        help_text=_("Only when paying less than the approved amount."),
+    )
+
+
+class PolicyForm(forms.Form):
+    approvals_required = forms.IntegerField(
+        label=_("approvals needed"),
+        min_value=1,
+        max_value=9,
+        help_text=_("Distinct committee members who must approve a claim (never the claimant)."),
+    )
+
+
+class ClaimFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("all statuses")), *ClaimStatus.choices]
+    )
+    benefit = forms.ChoiceField(label=_("benefit"), required=False)
+    village = forms.ModelChoiceField(
+        label=_("village"),
+        required=False,
+        queryset=Village.objects.none(),
+        empty_label=_("all villages"),
+    )
+    date_from = ThaiDateField(label=_("events from"), required=False)
+    date_to = ThaiDateField(label=_("to"), required=False)
+
+    def __init__(self, *args: object, fund: object, benefits: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benefit"].choices = [("", _("all benefits")), *benefits]
+        self.fields["village"].queryset = Village.objects.filter(fund=fund).order_by("number")

@@ -1,0 +1,821 @@
+"""Claims: file (the engine decides at once), add evidence, review by several committee
+members, pay through the books with a payment voucher.
+
+Bad input is refused with the field it concerns and nothing is written: an event in the
+future, before joining or after the member's death, a detail the benefit needs (whole nights,
+children …), a relative the benefit does not cover. A claim the regulation does not allow
+(waiting period, arrears, caps …) can be filed — the member gets a written decision — but only
+rejected. Approving and paying lock the claim row (SELECT … FOR UPDATE; SQLite's IMMEDIATE
+transactions serialize writers), so double approvals and double payments are impossible, and
+the unique constraints back it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kongtun.claims.models import (
+    Claim,
+    ClaimApproval,
+    ClaimEvidence,
+    ClaimPolicy,
+    ClaimStatus,
+    Payout,
+    ReviewAction,
+)
+from kongtun.contributions.services import fiscal_year_be
+from kongtun.core.models import Counter, counter_next
+from kongtun.core.thaidates import format_date
+from kongtun.funds.access import CAPABILITIES, Cap
+from kongtun.funds.models import Fund, FundRole
+from kongtun.ledger.models import SourceType
+from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entry_post
+from kongtun.members.models import Beneficiary, Member
+from kongtun.regulations.engine import Decision, Event, Evidence, Regulation, Step, decide
+from kongtun.regulations.engine.render import render_step
+from kongtun.regulations.history import member_history
+from kongtun.regulations.models import RegulationVersion
+from kongtun.regulations.selectors import regulation_of, version_in_force
+
+CENT = Decimal("0.01")
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF"}
+#: Steps that mean the input itself is wrong: refused at filing, nothing saved.
+REFUSING_STEPS = {
+    "benefit_unknown": "benefit",
+    "event_date": "event_date",
+    "after_join": "event_date",
+    "before_death": "event_date",
+    "death_event": "event_date",
+    "relative": "relative",
+}
+DETAIL_FIELDS = {
+    "nights": "nights",
+    "children": "children",
+    "months": "months",
+    "subject_birth_date": "subject_birth_date",
+    "subject_sex": "subject_sex",
+    "grade_average": "grade_average",
+}
+#: The books have one expense account per benefit kind; outpatient visits are sickness.
+ACCOUNT_OF_KIND = {"outpatient": "hospital"}
+
+
+def _lang() -> str:
+    return (get_language() or "th")[:2]
+
+
+def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def policy_of(fund: Fund) -> ClaimPolicy:
+    policy, _created = ClaimPolicy.objects.get_or_create(fund=fund)
+    return policy
+
+
+@transaction.atomic
+def policy_update(*, fund: Fund, approvals_required: int) -> ClaimPolicy:
+    if not 1 <= approvals_required <= 9:
+        raise ValidationError({"approvals_required": [_("Between 1 and 9 approvals.")]})
+    policy = policy_of(fund)
+    policy.approvals_required = approvals_required
+    policy.save(update_fields=["approvals_required"])
+    return policy
+
+
+# --- deciding ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    member_number: str
+    benefit: str
+    event_date: dt.date | None
+    relative: str = "self"
+    nights: int | None = None
+    children: int | None = None
+    months: int | None = None
+    grade_average: Decimal | None = None
+    school_level: str = ""
+    disability_level: str = ""
+    subject_name: str = ""
+    subject_birth_date: dt.date | None = None
+    subject_sex: str = ""
+    cause: str = ""
+    note: str = ""
+
+    def details(self) -> dict[str, Any]:
+        """The JSON stored with the claim (only what was given)."""
+        out: dict[str, Any] = {}
+        for key in ("nights", "children", "months"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.grade_average is not None:
+            out["grade_average"] = str(self.grade_average)
+        if self.subject_birth_date is not None:
+            out["subject_birth_date"] = self.subject_birth_date.isoformat()
+        for key in (
+            "school_level",
+            "disability_level",
+            "subject_name",
+            "subject_sex",
+            "cause",
+            "note",
+        ):
+            if getattr(self, key):
+                out[key] = getattr(self, key).strip()
+        return out
+
+    @classmethod
+    def from_claim(cls, claim: Claim, **changes: Any) -> ClaimInput:
+        d = dict(claim.details)
+        values: dict[str, Any] = {
+            "member_number": claim.member.number,
+            "benefit": claim.benefit,
+            "event_date": claim.event_date,
+            "relative": claim.relative,
+        }
+        for key in ("nights", "children", "months"):
+            values[key] = d.get(key)
+        values["grade_average"] = Decimal(d["grade_average"]) if d.get("grade_average") else None
+        values["subject_birth_date"] = (
+            dt.date.fromisoformat(d["subject_birth_date"]) if d.get("subject_birth_date") else None
+        )
+        for key in (
+            "school_level",
+            "disability_level",
+            "subject_name",
+            "subject_sex",
+            "cause",
+            "note",
+        ):
+            values[key] = d.get(key, "")
+        values.update(changes)
+        return cls(**values)
+
+
+def event_of(data: ClaimInput, *, as_of: dt.date) -> Event:
+    assert data.event_date is not None
+    return Event(
+        benefit=data.benefit,
+        date=data.event_date,
+        as_of=as_of,
+        relative=data.relative or "self",  # type: ignore[arg-type]
+        nights=data.nights,
+        children=data.children,
+        months=data.months,
+        grade_average=data.grade_average,
+        school_level=data.school_level or None,
+        disability_level=data.disability_level or None,
+        subject_birth_date=data.subject_birth_date,
+        subject_sex=data.subject_sex or None,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class Preview:
+    """What the engine says about a claim before it is filed."""
+
+    member: Member
+    version: RegulationVersion
+    regulation: Regulation
+    decision: Decision
+    data: ClaimInput
+    as_of: dt.date
+    benefit_name: str = ""
+    benefit_name_en: str = ""
+    benefit_kind: str = ""
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    @property
+    def benefit_label(self) -> str:
+        english = _lang() == "en" and self.benefit_name_en
+        return self.benefit_name_en if english else self.benefit_name
+
+    def lines(self, lang: str | None = None) -> list[tuple[str, bool]]:
+        lang = lang or _lang()
+        return [(render_step(s, lang), s.ok) for s in self.decision.steps]
+
+
+def claim_preview(
+    *,
+    fund: Fund,
+    data: ClaimInput,
+    today: dt.date | None = None,
+    exclude_claims: tuple[int, ...] = (),
+) -> Preview:
+    """Run the engine on a claim without saving it. Raises ValidationError (keyed by field)
+    for input that cannot be a claim; returns the decision otherwise, eligible or not."""
+    today = today or timezone.localdate()
+    member = Member.objects.filter(fund=fund, number=(data.member_number or "").strip()).first()
+    errors: dict[str, list[str]] = {}
+    if member is None:
+        errors["member_number"] = [
+            _("No member %(number)s in this fund.") % {"number": data.member_number}
+        ]
+    if data.event_date is None:
+        errors["event_date"] = [_("Please enter a date.")]
+    elif data.event_date > today:
+        errors["event_date"] = [_("The event date is in the future.")]
+    for key in ("nights", "children", "months"):
+        value = getattr(data, key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            errors[key] = [_("Give a whole number.")]
+        elif value is not None and value < 1:
+            errors[key] = [_("Give a whole number, at least 1.")]
+    if errors:
+        raise ValidationError(errors)
+    assert member is not None and data.event_date is not None
+    version = version_in_force(fund=fund, on=data.event_date)
+    if version is None:
+        raise ValidationError(
+            {
+                "event_date": [
+                    _("No approved regulation was in force on %(date)s.")
+                    % {"date": format_date(data.event_date, _lang())}
+                ]
+            }
+        )
+    regulation = regulation_of(version)
+    benefit = regulation.benefit(data.benefit)
+    if benefit is None:
+        raise ValidationError(
+            {
+                "benefit": [
+                    _("Version %(number)s of the regulation has no such benefit.")
+                    % {"number": version.number}
+                ]
+            }
+        )
+    history = member_history(member, on=data.event_date, exclude_claims=exclude_claims)
+    decision = decide(regulation, history, event_of(data, as_of=today))
+    _refuse_bad_input(decision)
+    return Preview(
+        member=member,
+        version=version,
+        regulation=regulation,
+        decision=decision,
+        data=data,
+        as_of=today,
+        benefit_name=benefit.name_th,
+        benefit_name_en=benefit.name_en,
+        benefit_kind=benefit.kind,
+        evidence=benefit.evidence,
+    )
+
+
+def _refuse_bad_input(decision: Decision) -> None:
+    errors: dict[str, list[str]] = {}
+    lang = _lang()
+    for step in decision.failed_steps:
+        target = REFUSING_STEPS.get(step.code)
+        if step.code == "detail_missing":
+            target = DETAIL_FIELDS.get(str(step.params.get("detail")), "__all__")
+        if target is not None:
+            errors.setdefault(target, []).append(render_step(step, lang))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _snapshot(claim: Claim, preview: Preview) -> None:
+    d = preview.decision
+    claim.regulation_version = preview.version
+    claim.decided_on = preview.as_of
+    claim.eligible = d.eligible
+    claim.amount_computed = d.amount
+    claim.units = d.units
+    claim.trace = [s.to_dict() for s in d.steps]
+    claim.clauses = list(d.clauses)
+    claim.amount_proposed = d.amount
+    claim.reduction_reason = ""
+    claim.benefit_kind = preview.benefit_kind
+    claim.benefit_name = preview.benefit_name
+    claim.benefit_name_en = preview.benefit_name_en
+
+
+@transaction.atomic
+def claim_file(
+    *,
+    fund: Fund,
+    data: ClaimInput,
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
+) -> Claim:
+    """File a claim; the engine's decision is stored with it (the version and clauses used)."""
+    today = today or timezone.localdate()
+    preview = claim_preview(fund=fund, data=data, today=today)
+    fy = fiscal_year_be(today, fund.fiscal_year_start_month)
+    claim = Claim(
+        fund=fund,
+        fiscal_year=fy,
+        number=counter_next(fund_id=fund.pk, key=f"claim:{fy}"),
+        member=preview.member,
+        benefit=data.benefit,
+        event_date=data.event_date,
+        relative=data.relative or "self",
+        details=data.details(),
+        filed_by=_user(actor),
+        filed_on=today,
+    )
+    _snapshot(claim, preview)
+    claim.save()
+    return claim
+
+
+def steps_of(claim: Claim) -> list[Step]:
+    return [Step(s["code"], s.get("clause"), s.get("params", {}), s["ok"]) for s in claim.trace]
+
+
+def trace_lines(claim: Claim, lang: str | None = None) -> list[tuple[str, bool]]:
+    lang = lang or _lang()
+    return [(render_step(s, lang), s.ok) for s in steps_of(claim)]
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+def required_evidence(claim: Claim) -> tuple[Evidence, ...]:
+    benefit = regulation_of(claim.regulation_version).benefit(claim.benefit)
+    return benefit.evidence if benefit is not None else ()
+
+
+def evidence_missing(claim: Claim) -> list[Evidence]:
+    """Documents the regulation asks for that the claim has neither as a file nor on paper."""
+    have = set(claim.evidence.values_list("requirement", flat=True))
+    return [e for e in required_evidence(claim) if e.code not in have]
+
+
+def sniff_content_type(upload: UploadedFile) -> str | None:
+    """The real type from the bytes (never the browser's word): PDF or an image Pillow reads."""
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return "application/pdf"
+    try:
+        from PIL import Image
+
+        with Image.open(upload) as img:
+            fmt = img.format
+            img.verify()
+    except Exception:
+        return None
+    finally:
+        upload.seek(0)
+    if fmt in EVIDENCE_IMAGE_FORMATS:
+        return Image.MIME.get(fmt)
+    return None
+
+
+def _check_open(claim: Claim) -> None:
+    if not claim.is_open:
+        raise ValidationError(
+            {"__all__": [_("This claim is %(status)s.") % {"status": claim.get_status_display()}]}
+        )
+
+
+def _check_requirement(claim: Claim, requirement: str) -> None:
+    if requirement and requirement not in {e.code for e in required_evidence(claim)}:
+        raise ValidationError({"requirement": [_("Choose one of the documents listed.")]})
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    claim: Claim,
+    upload: UploadedFile,
+    actor: AbstractBaseUser | None,
+    requirement: str = "",
+    description: str = "",
+) -> ClaimEvidence:
+    """Store a file with the claim (image or PDF, at most 5 MB), under claims/<fund>/<claim>/."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    _check_open(claim)
+    _check_requirement(claim, requirement)
+    if upload.size is None or upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES >> 20}]}
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError({"file": [_("Send a photo (JPEG, PNG …) or a PDF file.")]})
+    name = (upload.name or "evidence").rsplit("/", 1)[-1][:200]
+    evidence = ClaimEvidence(
+        claim=claim,
+        requirement=requirement,
+        description=description.strip()[:200],
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=_user(actor),
+    )
+    evidence.file.save(name, upload, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_seen_on_paper(
+    *, claim: Claim, actor: AbstractBaseUser | None, requirement: str = "", description: str = ""
+) -> ClaimEvidence:
+    """Record that the committee saw a paper document kept in the fund's files."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    _check_open(claim)
+    _check_requirement(claim, requirement)
+    if not requirement and not description.strip():
+        raise ValidationError({"description": [_("Say which document was seen.")]})
+    return ClaimEvidence.objects.create(
+        claim=claim,
+        requirement=requirement,
+        description=description.strip()[:200],
+        on_paper=True,
+        uploaded_by=_user(actor),
+    )
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def can_decide(user: AbstractBaseUser, fund: Fund) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = set(
+        FundRole.objects.filter(user=user, fund=fund, revoked_at__isnull=True).values_list(
+            "role", flat=True
+        )
+    )
+    return bool(roles & CAPABILITIES[Cap.DECIDE_CLAIMS])
+
+
+def is_claimant(user: AbstractBaseUser, claim: Claim) -> bool:
+    """The person who filed the claim, or a login of the member it is for."""
+    if claim.filed_by_id is not None and claim.filed_by_id == user.pk:
+        return True
+    return FundRole.objects.filter(
+        user=user, fund_id=claim.fund_id, member_id=claim.member_id
+    ).exists()
+
+
+def approvals_in_round(claim: Claim) -> list[ClaimApproval]:
+    return list(
+        claim.reviews.filter(round=claim.round, action=ReviewAction.APPROVE).select_related("user")
+    )
+
+
+@transaction.atomic
+def claim_review(
+    *,
+    claim: Claim,
+    actor: AbstractBaseUser,
+    action: str,
+    reason: str = "",
+    amount: Decimal | None = None,
+    today: dt.date | None = None,
+) -> Claim:
+    """One committee member's decision on a claim.
+
+    approve — the claim is paid once ``approvals_required`` distinct members approved the same
+    amount in the current round. ``amount`` below the regulation's needs a written reason (it
+    starts a new round: earlier approvals were for another amount); above it is refused.
+    reject / more_evidence — with a reason.
+    """
+    today = today or timezone.localdate()
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("member", "fund")
+        .get(pk=claim.pk)
+    )
+    reason = (reason or "").strip()
+    if action not in ReviewAction.values:
+        raise ValidationError({"action": [_("Choose approve, reject or ask for more evidence.")]})
+    if not can_decide(actor, claim.fund):
+        raise ValidationError({"__all__": [_("Only committee members decide claims.")]})
+    if is_claimant(actor, claim):
+        raise ValidationError(
+            {"__all__": [_("You filed this claim or it is your own: others must decide it.")]}
+        )
+    allowed = (
+        (ClaimStatus.SUBMITTED, ClaimStatus.MORE_EVIDENCE)
+        if action == ReviewAction.REJECT
+        else (ClaimStatus.SUBMITTED,)
+    )
+    if claim.status not in allowed:
+        raise ValidationError(
+            {"__all__": [_("This claim is %(status)s.") % {"status": claim.get_status_display()}]}
+        )
+    if action != ReviewAction.APPROVE:
+        if not reason:
+            raise ValidationError({"reason": [_("Please give the reason.")]})
+        ClaimApproval.objects.create(
+            claim=claim, round=claim.round, user=actor, action=action, reason=reason[:500]
+        )
+        claim.status = (
+            ClaimStatus.REJECTED if action == ReviewAction.REJECT else ClaimStatus.MORE_EVIDENCE
+        )
+        claim.save(update_fields=["status"])
+        return claim
+
+    if not claim.eligible:
+        raise ValidationError(
+            {"__all__": [_("The regulation does not allow this claim; it can only be rejected.")]}
+        )
+    missing = evidence_missing(claim)
+    if missing:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("Evidence missing: %(docs)s.")
+                    % {"docs": ", ".join(evidence_label(e) for e in missing)}
+                ]
+            }
+        )
+    if amount is not None and amount != claim.amount_proposed:
+        if amount > claim.amount_computed:
+            raise ValidationError(
+                {
+                    "amount": [
+                        _("The regulation allows at most %(max)s baht.")
+                        % {"max": f"{claim.amount_computed:,.2f}"}
+                    ]
+                }
+            )
+        if amount <= 0 or amount != amount.quantize(CENT):
+            raise ValidationError({"amount": [_("Give an amount more than zero, in baht.")]})
+        if amount < claim.amount_computed and not reason:
+            raise ValidationError(
+                {"reason": [_("Write why less than the regulation's amount is paid.")]}
+            )
+        claim.amount_proposed = amount
+        claim.reduction_reason = reason[:500] if amount < claim.amount_computed else ""
+        claim.round += 1
+        claim.save(update_fields=["amount_proposed", "reduction_reason", "round"])
+    if claim.reviews.filter(round=claim.round, action=ReviewAction.APPROVE, user=actor).exists():
+        raise ValidationError({"__all__": [_("You have already approved this claim.")]})
+    try:
+        with transaction.atomic():
+            ClaimApproval.objects.create(
+                claim=claim,
+                round=claim.round,
+                user=actor,
+                action=ReviewAction.APPROVE,
+                amount=claim.amount_proposed,
+                reason=reason[:500],
+            )
+    except IntegrityError:
+        raise ValidationError({"__all__": [_("You have already approved this claim.")]}) from None
+    count = claim.reviews.filter(round=claim.round, action=ReviewAction.APPROVE).count()
+    if count >= policy_of(claim.fund).approvals_required:
+        _recheck_caps(claim)
+        claim.status = ClaimStatus.APPROVED
+        claim.amount_approved = claim.amount_proposed
+        claim.approved_at = timezone.now()
+        claim.save(update_fields=["status", "amount_approved", "approved_at"])
+    return claim
+
+
+def _recheck_caps(claim: Claim) -> None:
+    """Before money is committed: claims granted since this one was decided may have used
+    the same yearly or lifetime cap. Serialized per member (row lock)."""
+    Member.objects.select_for_update().filter(pk=claim.member_id).first()
+    regulation = regulation_of(claim.regulation_version)
+    history = member_history(claim.member, on=claim.event_date, exclude_claims=[claim.pk])
+    data = ClaimInput.from_claim(claim)
+    decision = decide(regulation, history, event_of(data, as_of=claim.decided_on))
+    if not decision.eligible or decision.amount < claim.amount_proposed:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _(
+                        "Since this claim was decided, other claims were granted under the same "
+                        "caps: the regulation now allows %(amount)s baht. Decide the claim again."
+                    )
+                    % {"amount": f"{decision.amount:,.2f}"}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def claim_redecide(
+    *,
+    claim: Claim,
+    actor: AbstractBaseUser | None,
+    data: ClaimInput | None = None,
+    today: dt.date | None = None,
+) -> Claim:
+    """Decide an open claim again (after more evidence, corrected details, or other claims
+    granted in between): a new decision as of today and a new approval round."""
+    today = today or timezone.localdate()
+    claim = (
+        Claim.objects.select_for_update(of=("self",)).select_related("member").get(pk=claim.pk)
+    )
+    _check_open(claim)
+    data = data or ClaimInput.from_claim(claim)
+    data = ClaimInput(
+        **{**data.__dict__, "member_number": claim.member.number, "benefit": claim.benefit}
+    )
+    preview = claim_preview(fund=claim.fund, data=data, today=today, exclude_claims=(claim.pk,))
+    _snapshot(claim, preview)
+    claim.event_date = data.event_date
+    claim.relative = data.relative or "self"
+    claim.details = data.details()
+    claim.round += 1
+    claim.status = ClaimStatus.SUBMITTED
+    claim.save()
+    return claim
+
+
+def evidence_label(e: Evidence) -> str:
+    return e.name_en if _lang() == "en" and e.name_en else e.name_th
+
+
+# --- payout --------------------------------------------------------------------------------
+
+
+def split_by_shares(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
+    """Split ``total`` baht by ``shares`` to the satang, the parts summing exactly to the total:
+    each gets the floor of its exact part, and the satang left over go one each to the largest
+    remainders (the earlier listed first on a tie)."""
+    if not shares:
+        return []
+    satang = int((total / CENT).to_integral_value())
+    weight = sum(shares)
+    if weight <= 0:
+        raise ValueError("shares must be positive")
+    exact = [Decimal(satang) * s / weight for s in shares]
+    floors = [int(x.to_integral_value(ROUND_FLOOR)) for x in exact]
+    left = satang - sum(floors)
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [(Decimal(n) * CENT).quantize(CENT) for n in floors]
+
+
+def payees(claim: Claim, amount: Decimal) -> list[dict[str, str]]:
+    """Who receives the money: the named beneficiaries by their shares for the member's own
+    death, otherwise the member."""
+    member = claim.member
+    if claim.benefit_kind == "death" and claim.relative == "self":
+        bens = list(
+            Beneficiary.objects.filter(member=member, replaced_at__isnull=True).order_by(
+                "position", "id"
+            )
+        )
+        if bens:
+            parts = split_by_shares(amount, [b.share_percent for b in bens])
+            return [
+                {
+                    "name": b.name,
+                    "relationship": b.relationship,
+                    "share_percent": f"{b.share_percent:.2f}",
+                    "amount": f"{part:.2f}",
+                }
+                for b, part in zip(bens, parts, strict=True)
+            ]
+    return [
+        {
+            "name": member.full_name,
+            "relationship": _("member"),
+            "share_percent": "100.00",
+            "amount": f"{amount:.2f}",
+        }
+    ]
+
+
+def benefit_account_role(kind: str) -> str:
+    return f"benefit:{ACCOUNT_OF_KIND.get(kind, kind)}"
+
+
+def _benefit_account(fund: Fund, kind: str) -> Any:
+    try:
+        return account_for(fund, benefit_account_role(kind))
+    except ValidationError:
+        return account_for(fund, "benefit:other")
+
+
+def next_numbers(fund: Fund, key: str, n: int) -> int:
+    """Reserve n consecutive numbers of a gap-free counter; returns the first."""
+    Counter.objects.get_or_create(fund=fund, key=key)
+    counter = Counter.objects.select_for_update().get(fund=fund, key=key)
+    first = counter.value + 1
+    counter.value += n
+    counter.save(update_fields=["value"])
+    return first
+
+
+def voucher_description(claim: Claim, ref: str) -> str:
+    return _("Payment voucher %(ref)s: %(benefit)s for %(number)s %(name)s (claim %(claim)s)") % {
+        "ref": ref,
+        "benefit": claim.benefit_name,
+        "number": claim.member.number,
+        "name": claim.member.full_name,
+        "claim": claim.display_number,
+    }
+
+
+@transaction.atomic
+def claim_pay(
+    *,
+    claim: Claim,
+    actor: AbstractBaseUser | None,
+    paid_on: dt.date,
+    source: str = "cash",
+    amount: Decimal | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> Payout:
+    """Pay an approved claim once: a voucher numbered per fiscal year without gaps, one
+    balanced entry (debit the benefit's expense account, credit cash or bank)."""
+    today = today or timezone.localdate()
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("member", "fund")
+        .get(pk=claim.pk)
+    )
+    if claim.status == ClaimStatus.PAID or Payout.objects.filter(claim=claim).exists():
+        raise ValidationError({"__all__": [_("This claim has already been paid.")]})
+    if claim.status != ClaimStatus.APPROVED:
+        raise ValidationError({"__all__": [_("Only an approved claim can be paid.")]})
+    errors: dict[str, list[str]] = {}
+    approved = claim.amount_approved or Decimal(0)
+    amount = approved if amount is None else amount
+    note = (note or "").strip()
+    if amount <= 0 or amount != amount.quantize(CENT):
+        errors["amount"] = [_("Give an amount more than zero, in baht.")]
+    elif amount > approved:
+        errors["amount"] = [
+            _("At most the approved %(amount)s baht.") % {"amount": f"{approved:,.2f}"}
+        ]
+    elif amount < approved and not note:
+        errors["note"] = [_("Write why less than the approved amount is paid.")]
+    if source not in Payout.Source.values:
+        errors["source"] = [_("Pay from cash or from the bank.")]
+    approved_day = timezone.localtime(claim.approved_at).date() if claim.approved_at else None
+    if paid_on is None:
+        errors["paid_on"] = [_("Please enter a date.")]
+    elif paid_on > today:
+        errors["paid_on"] = [_("The date is in the future.")]
+    elif approved_day is not None and paid_on < approved_day:
+        errors["paid_on"] = [_("The claim was approved later than this date.")]
+    if errors:
+        raise ValidationError(errors)
+    fy = fiscal_year_be(paid_on, claim.fund.fiscal_year_start_month)
+    number = counter_next(fund_id=claim.fund_id, key=f"claim_voucher:{fy}")
+    ref = f"{fy}/{number:05d}"
+    entry = entry_post(
+        fund=claim.fund,
+        draft=EntryDraft(
+            date=paid_on,
+            description=voucher_description(claim, ref),
+            lines=[
+                LineDraft(
+                    account=_benefit_account(claim.fund, claim.benefit_kind),
+                    debit=amount,
+                    member_id=claim.member_id,
+                ),
+                LineDraft(
+                    account=account_for(claim.fund, source),
+                    credit=amount,
+                    member_id=claim.member_id,
+                ),
+            ],
+            source_type=SourceType.CLAIM,
+            source_ref=ref,
+        ),
+        actor=actor,
+        today=today,
+    )
+    payout = Payout.objects.create(
+        claim=claim,
+        fund=claim.fund,
+        fiscal_year=fy,
+        number=number,
+        paid_on=paid_on,
+        source=source,
+        amount=amount,
+        paid_to=payees(claim, amount),
+        note=note[:500] if amount < approved else "",
+        entry=entry,
+        created_by=_user(actor),
+    )
+    claim.status = ClaimStatus.PAID
+    claim.save(update_fields=["status"])
+    return payout

@@ -1,0 +1,441 @@
+"""Claims pages. Every view is fund-scoped (``fund_view``); a member's own login reaches only
+the member's own claims (404 otherwise), and evidence files are served only through here."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kongtun.claims.forms import (
+    ClaimFilterForm,
+    ClaimForm,
+    EvidenceForm,
+    PaperEvidenceForm,
+    PayForm,
+    PolicyForm,
+    ReviewForm,
+)
+from kongtun.claims.models import Claim, ClaimEvidence, ClaimStatus, ReviewAction
+from kongtun.claims.selectors import benefit_choices, claim_search
+from kongtun.claims.services import (
+    approvals_in_round,
+    claim_file,
+    claim_pay,
+    claim_preview,
+    claim_redecide,
+    claim_review,
+    evidence_add,
+    evidence_label,
+    evidence_missing,
+    evidence_seen_on_paper,
+    is_claimant,
+    policy_of,
+    policy_update,
+    required_evidence,
+    trace_lines,
+)
+from kongtun.core.forms import apply_service_errors
+from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
+from kongtun.funds.models import FundRole
+from kongtun.members.models import Member
+from kongtun.regulations.selectors import regulation_of, version_in_force
+
+PAGE_SIZE = 50
+
+
+def _claim_or_404(access: FundAccess, claim_id: int) -> Claim:
+    claim = (
+        Claim.objects.select_related(
+            "member", "member__village", "fund", "regulation_version", "filed_by"
+        )
+        .filter(pk=claim_id, fund=access.fund)
+        .first()
+    )
+    if claim is None:
+        raise Http404
+    if not (access.can(Cap.VIEW_MEMBERS) or claim.member_id == access.member_id):
+        raise Http404
+    return claim
+
+
+def _own_or_decider(access: FundAccess, claim: Claim) -> bool:
+    return access.can(Cap.DECIDE_CLAIMS) or claim.member_id == access.member_id
+
+
+def _can_redecide(access: FundAccess, claim: Claim) -> bool:
+    """The committee decides an open claim again; the member only sends it back after the
+    committee asked for more evidence (so a member cannot undo approvals being given)."""
+    if not claim.is_open:
+        return False
+    if access.can(Cap.DECIDE_CLAIMS):
+        return True
+    return claim.member_id == access.member_id and claim.status == ClaimStatus.MORE_EVIDENCE
+
+
+def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for msgs in exc.message_dict.values():
+        for m in msgs:
+            messages.error(request, m)
+
+
+@fund_view(Cap.VIEW_MEMBERS)
+def claim_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    benefits = benefit_choices(fund=access.fund)
+    form = ClaimFilterForm(request.GET or None, fund=access.fund, benefits=benefits)
+    f = form.cleaned_data if form.is_valid() else {}
+    qs = claim_search(
+        fund=access.fund,
+        status=f.get("status", ""),
+        benefit=f.get("benefit", ""),
+        village_id=f["village"].pk if f.get("village") else None,
+        date_from=f.get("date_from"),
+        date_to=f.get("date_to"),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = dict(
+        Claim.objects.filter(fund=access.fund)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return render(
+        request,
+        "claims/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": [(s, label, counts.get(s, 0)) for s, label in ClaimStatus.choices],
+        },
+    )
+
+
+def _benefit_details(access: FundAccess) -> dict[str, dict]:
+    """For the form's script: which details each benefit of the version in force needs."""
+    version = version_in_force(fund=access.fund, on=timezone.localdate())
+    if version is None:
+        return {}
+    out = {}
+    for b in regulation_of(version).benefits:
+        out[b.code] = {
+            "per": b.per,
+            "kind": b.kind,
+            "relatives": [r.relative for r in b.relatives] or ["self"],
+            "grade": bool(b.conditions and b.conditions.min_grade_average is not None),
+            "levels": bool(b.levels) or bool(b.conditions and b.conditions.school_levels),
+        }
+    return out
+
+
+@fund_view(Cap.VIEW_FUND)
+def claim_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    decider = access.can(Cap.DECIDE_CLAIMS)
+    own_member = None
+    if not decider:
+        if access.member_id is None:
+            raise PermissionDenied
+        own_member = Member.objects.get(pk=access.member_id, fund=access.fund)
+    initial = {"member_number": request.GET.get("member", ""), "relative": "self"}
+    data = request.POST.copy() if request.method == "POST" else None
+    if own_member is not None:
+        initial["member_number"] = own_member.number
+        if data is not None:
+            data["member_number"] = own_member.number
+    form = ClaimForm(data, initial=initial, benefits=benefit_choices(fund=access.fund))
+    if own_member is not None:
+        form.fields["member_number"].disabled = True
+    preview = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            claim_input = form.to_input()
+            try:
+                if "file" in request.POST:
+                    claim = claim_file(fund=access.fund, data=claim_input, actor=request.user)
+                    messages.success(
+                        request,
+                        _("Claim %(n)s filed. Add the evidence below.")
+                        % {"n": claim.display_number},
+                    )
+                    return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+                preview = claim_preview(fund=access.fund, data=claim_input)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "claims/new.html",
+        {
+            "form": form,
+            "preview": preview,
+            "lines": preview.lines() if preview else [],
+            "evidence": [evidence_label(e) for e in preview.evidence] if preview else [],
+            "benefit_details": _benefit_details(access),
+        },
+        status=status,
+    )
+
+
+@fund_view(Cap.VIEW_FUND)
+def claim_detail(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    return _detail_page(request, access, claim)
+
+
+def _detail_page(
+    request: HttpRequest,
+    access: FundAccess,
+    claim: Claim,
+    *,
+    review_form: ReviewForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    pay_form: PayForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    required = required_evidence(claim)
+    requirements = [(e.code, evidence_label(e)) for e in required]
+    evidence = list(claim.evidence.select_related("uploaded_by"))
+    have = {e.requirement for e in evidence}
+    user = request.user
+    decider = access.can(Cap.DECIDE_CLAIMS)
+    claimant = is_claimant(user, claim) if user.is_authenticated else False
+    approvals = approvals_in_round(claim)
+    policy = policy_of(claim.fund)
+    payout = getattr(claim, "payout", None) if claim.status == ClaimStatus.PAID else None
+    can_review = (
+        decider
+        and not claimant
+        and claim.status in (ClaimStatus.SUBMITTED, ClaimStatus.MORE_EVIDENCE)
+    )
+    can_upload = claim.is_open and _own_or_decider(access, claim)
+    can_pay = access.can(Cap.RECORD_MONEY) and claim.status == ClaimStatus.APPROVED
+    return render(
+        request,
+        "claims/detail.html",
+        {
+            "claim": claim,
+            "lines": trace_lines(claim),
+            "checklist": [(evidence_label(e), e.clause, e.code in have) for e in required],
+            "missing": evidence_missing(claim),
+            "evidence": evidence,
+            "reviews": claim.reviews.select_related("user").order_by("at", "id"),
+            "approvals": approvals,
+            "approvals_required": policy.approvals_required,
+            "already_approved": any(a.user_id == user.pk for a in approvals),
+            "claimant": claimant,
+            "can_review": can_review,
+            "review_form": review_form
+            or ReviewForm(initial={"amount": claim.amount_proposed, "action": "approve"}),
+            "can_upload": can_upload,
+            "evidence_form": evidence_form or EvidenceForm(requirements=requirements),
+            "paper_form": PaperEvidenceForm(requirements=requirements) if decider else None,
+            "can_redecide": _can_redecide(access, claim),
+            "can_pay": can_pay,
+            "pay_form": pay_form
+            or PayForm(initial={"paid_on": timezone.localdate(), "amount": claim.amount_approved}),
+            "payout": payout,
+        },
+        status=status,
+    )
+
+
+@fund_view(Cap.DECIDE_CLAIMS)
+@require_POST
+def claim_review_view(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            claim = claim_review(
+                claim=claim,
+                actor=request.user,
+                action=d["action"],
+                reason=d["reason"],
+                amount=d["amount"],
+            )
+            text = {
+                ReviewAction.APPROVE: _("Your approval is recorded."),
+                ReviewAction.REJECT: _("The claim is rejected."),
+                ReviewAction.MORE_EVIDENCE: _("More evidence was asked for."),
+            }[d["action"]]
+            if claim.status == ClaimStatus.APPROVED:
+                text = _("The claim is approved: %(amount)s baht.") % {
+                    "amount": f"{claim.amount_approved:,.2f}"
+                }
+            messages.success(request, text)
+            return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    claim.refresh_from_db()
+    return _detail_page(request, access, claim, review_form=form, status=400)
+
+
+@fund_view(Cap.VIEW_FUND)
+@require_POST
+def claim_evidence_upload(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    if not _own_or_decider(access, claim):
+        raise PermissionDenied
+    requirements = [(e.code, evidence_label(e)) for e in required_evidence(claim)]
+    form = EvidenceForm(request.POST, request.FILES, requirements=requirements)
+    if form.is_valid():
+        try:
+            evidence_add(
+                claim=claim,
+                upload=form.cleaned_data["file"],
+                requirement=form.cleaned_data["requirement"],
+                description=form.cleaned_data["description"],
+                actor=request.user,
+            )
+            messages.success(request, _("The file is stored with the claim."))
+            return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return _detail_page(request, access, claim, evidence_form=form, status=400)
+
+
+@fund_view(Cap.DECIDE_CLAIMS)
+@require_POST
+def claim_evidence_paper(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    requirements = [(e.code, evidence_label(e)) for e in required_evidence(claim)]
+    form = PaperEvidenceForm(request.POST, requirements=requirements)
+    if form.is_valid():
+        try:
+            evidence_seen_on_paper(
+                claim=claim,
+                requirement=form.cleaned_data["requirement"],
+                description=form.cleaned_data["description"],
+                actor=request.user,
+            )
+            messages.success(request, _("Recorded: the paper document was seen."))
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+    return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+
+
+@fund_view(Cap.VIEW_FUND)
+def claim_evidence_file(
+    request: HttpRequest, access: FundAccess, claim_id: int, evidence_id: int
+) -> FileResponse:
+    """The only way to a stored file: fund-scoped, and a member sees only their own claims."""
+    claim = _claim_or_404(access, claim_id)
+    evidence = ClaimEvidence.objects.filter(pk=evidence_id, claim=claim, on_paper=False).first()
+    if evidence is None or not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type,
+        as_attachment=evidence.content_type == "application/pdf" and "download" in request.GET,
+        filename=evidence.original_name or None,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@fund_view(Cap.VIEW_FUND)
+@require_POST
+def claim_redecide_view(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    if not _can_redecide(access, claim):
+        raise PermissionDenied
+    try:
+        claim = claim_redecide(claim=claim, actor=request.user)
+        messages.success(request, _("The claim was decided again and goes back to the committee."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+
+
+@fund_view(Cap.RECORD_MONEY)
+@require_POST
+def claim_pay_view(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    form = PayForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            payout = claim_pay(
+                claim=claim,
+                actor=request.user,
+                paid_on=d["paid_on"],
+                source=d["source"],
+                amount=d["amount"],
+                note=d["note"],
+            )
+            messages.success(
+                request,
+                _("Paid; payment voucher %(n)s issued.") % {"n": payout.display_number},
+            )
+            return redirect("claim_voucher", fund_id=access.fund.pk, claim_id=claim.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    claim.refresh_from_db()
+    return _detail_page(request, access, claim, pay_form=form, status=400)
+
+
+@fund_view(Cap.VIEW_FUND)
+def claim_voucher(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    payout = getattr(claim, "payout", None) if claim.status == ClaimStatus.PAID else None
+    if payout is None:
+        raise Http404
+    return render(
+        request,
+        "claims/voucher.html",
+        {
+            "claim": claim,
+            "payout": payout,
+            "approvals": [
+                r
+                for r in claim.reviews.select_related("user").order_by("at")
+                if r.action == ReviewAction.APPROVE and r.round == claim.round
+            ],
+        },
+    )
+
+
+@fund_view(Cap.MANAGE_FUND)
+def claims_settings(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    policy = policy_of(access.fund)
+    form = PolicyForm(
+        request.POST or None, initial={"approvals_required": policy.approvals_required}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy_update(
+                fund=access.fund, approvals_required=form.cleaned_data["approvals_required"]
+            )
+            messages.success(request, _("Changes saved."))
+            return redirect("claims_settings", fund_id=access.fund.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    deciders = (
+        FundRole.objects.filter(
+            fund=access.fund, revoked_at__isnull=True, role__in=CAPABILITIES[Cap.DECIDE_CLAIMS]
+        )
+        .values("user")
+        .distinct()
+        .count()
+    )
+    return render(
+        request, "claims/settings.html", {"form": form, "policy": policy, "deciders": deciders}
+    )

@@ -1,0 +1,328 @@
+"""A regulation as readable rows for the pages: what each benefit pays, to whom, when, up to
+how much, with the clause of each rule. Thai or English by the active language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+
+from kongtun.regulations.engine import (
+    Band,
+    Benefit,
+    Bound,
+    Cap,
+    GroupCap,
+    Regulation,
+    WaitingPeriod,
+)
+from kongtun.regulations.engine.render import _LEVEL, _RELATIVE, _SEX, _units, format_baht
+
+KINDS = {
+    "birth": gettext_lazy("birth"),
+    "hospital": gettext_lazy("hospital stay"),
+    "outpatient": gettext_lazy("outpatient"),
+    "disability": gettext_lazy("disability"),
+    "old_age": gettext_lazy("old age"),
+    "death": gettext_lazy("death"),
+    "education": gettext_lazy("education"),
+    "disaster": gettext_lazy("disaster"),
+    "other": gettext_lazy("other"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KINDS.get(kind, kind))
+
+
+def _per(per: str) -> str:
+    return {
+        "event": _("per claim"),
+        "delivery": _("per delivery"),
+        "child": _("per child"),
+        "night": _("per night"),
+        "visit": _("per visit"),
+        "month": _("per month"),
+        "year": _("per year"),
+    }.get(per, per)
+
+
+def is_en() -> bool:
+    return (get_language() or "th").startswith("en")
+
+
+def benefit_name(b: Benefit) -> str:
+    return b.name_en if is_en() and b.name_en else b.name_th
+
+
+def _duration(b: Bound | WaitingPeriod) -> str:
+    parts = [
+        _units(n, unit, ngettext)
+        for n, unit in ((b.years, "year"), (b.months, "month"), (b.days, "day"))
+        if n
+    ]
+    return " ".join(parts) or _units(0, "day", ngettext)
+
+
+def _bound(b: Bound, lower: bool) -> str:
+    d = _duration(b)
+    if lower:
+        return (_("at least %(duration)s") if b.inclusive else _("more than %(duration)s")) % {
+            "duration": d
+        }
+    return (_("up to %(duration)s") if b.inclusive else _("less than %(duration)s")) % {
+        "duration": d
+    }
+
+
+def _band(band: Band) -> str:
+    parts = []
+    lo = band.lower
+    if lo.years or lo.months or lo.days or not lo.inclusive:
+        parts.append(_bound(lo, True))
+    if band.upper is not None:
+        parts.append(_bound(band.upper, False))
+    return ", ".join(parts) or _("any")
+
+
+def _basis(basis: str) -> str:
+    return {
+        "membership": _("by length of membership"),
+        "since_first_payment": _("by time since the first payment"),
+        "contributions": _("by months of contributions paid"),
+        "age": _("by age"),
+    }.get(basis, basis)
+
+
+def waiting_text(w: WaitingPeriod) -> str:
+    d = _duration(w)
+    if w.basis == "membership":
+        return _("member for at least %(duration)s") % {"duration": d}
+    if w.basis == "since_first_payment":
+        return _("at least %(duration)s since the first payment") % {"duration": d}
+    return _("contributions paid for at least %(duration)s") % {"duration": d}
+
+
+def cap_text(cap: Cap | GroupCap, per: str = "event") -> str:
+    if cap.amount is not None:
+        value = _("%(amount)s baht") % {"amount": format_baht(cap.amount)}
+    elif cap.units is not None:
+        value = _units(cap.units, per if per != "event" else "event", ngettext)
+    else:
+        value = _units(cap.times, "event", ngettext)
+    period = {
+        "event": _("at most %(value)s per claim"),
+        "year": _("at most %(value)s a year"),
+        "lifetime": _("at most %(value)s in a lifetime"),
+    }[cap.period]
+    return period % {"value": value}
+
+
+@dataclass
+class Rule:
+    text: str
+    clause: str | None
+
+
+@dataclass
+class BenefitView:
+    code: str
+    name: str
+    kind: str
+    clause: str | None
+    amount: list[Rule] = field(default_factory=list)
+    table: list[tuple[str, str]] = field(default_factory=list)  # (band or level, amount)
+    table_title: str = ""
+    who: list[Rule] = field(default_factory=list)
+    conditions: list[Rule] = field(default_factory=list)
+    waiting: list[Rule] = field(default_factory=list)
+    caps: list[Rule] = field(default_factory=list)
+    evidence: list[Rule] = field(default_factory=list)
+
+
+def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
+    view = BenefitView(code=b.code, name=benefit_name(b), kind=kind_label(b.kind), clause=b.clause)
+    per = _per(b.per)
+    if b.amount is not None:
+        view.amount.append(
+            Rule(
+                _("%(amount)s baht %(per)s") % {"amount": format_baht(b.amount), "per": per},
+                b.clause,
+            )
+        )
+    elif b.tiers is not None:
+        view.table_title = _basis(b.tiers.basis)
+        view.amount.append(
+            Rule(_("by tiers (table), %(per)s") % {"per": per}, b.tiers.clause or b.clause)
+        )
+        for band in b.tiers.bands:
+            view.table.append((_band(band), format_baht(band.amount)))
+    elif b.levels:
+        view.table_title = _("by level")
+        view.amount.append(Rule(_("by level (table), %(per)s") % {"per": per}, b.clause))
+        for lv in b.levels:
+            view.table.append((str(_(_LEVEL.get(lv.level, lv.level))), format_baht(lv.amount)))
+
+    relatives = b.relatives or ()
+    if not relatives:
+        view.who.append(Rule(str(_("the member")), b.clause))
+    for r in relatives:
+        name = str(_(_RELATIVE.get(r.relative, r.relative)))
+        if r.fraction != 1:
+            pct = (r.fraction * 100).normalize()
+            text = _("%(who)s: %(percent)s%% of the member's amount") % {
+                "who": name,
+                "percent": f"{pct:f}",
+            }
+        else:
+            text = name
+        view.who.append(Rule(text, r.clause or b.clause))
+
+    c = b.conditions
+    if c is not None:
+        clause = c.clause or b.clause
+        if c.sex:
+            view.conditions.append(Rule(str(_(_SEX[c.sex])), clause))
+        if c.min_age is not None and c.max_age is not None:
+            view.conditions.append(
+                Rule(
+                    _("age %(min)s to %(max)s years") % {"min": c.min_age, "max": c.max_age}, clause
+                )
+            )
+        elif c.min_age is not None:
+            view.conditions.append(
+                Rule(_("age at least %(min)s years") % {"min": c.min_age}, clause)
+            )
+        elif c.max_age is not None:
+            view.conditions.append(
+                Rule(_("age at most %(max)s years") % {"max": c.max_age}, clause)
+            )
+        if c.min_grade_average is not None:
+            view.conditions.append(
+                Rule(_("grade average at least %(min)s") % {"min": c.min_grade_average}, clause)
+            )
+        for attr, label in (
+            ("school_levels", _("school levels: %(levels)s")),
+            ("disability_levels", _("disability levels: %(levels)s")),
+        ):
+            values = getattr(c, attr)
+            if values:
+                shown = ", ".join(str(_(_LEVEL.get(v, v))) for v in values)
+                view.conditions.append(Rule(label % {"levels": shown}, clause))
+
+    if b.general_waiting:
+        for w in reg.membership.waiting_periods:
+            view.waiting.append(Rule(waiting_text(w), w.clause or reg.membership.clause))
+    for w in b.waiting_periods:
+        view.waiting.append(Rule(waiting_text(w), w.clause or b.clause))
+    if reg.membership.arrears is not None:
+        a = reg.membership.arrears
+        view.waiting.append(
+            Rule(
+                _("not more than %(months)s unpaid")
+                % {"months": _units(a.max_months, "month", ngettext)},
+                a.clause or reg.membership.clause,
+            )
+        )
+
+    for cap in b.caps:
+        view.caps.append(Rule(cap_text(cap, b.per), cap.clause or b.clause))
+    for g in reg.group_caps:
+        if b.code in g.benefits:
+            others = [
+                benefit_name(o) for code in g.benefits if (o := reg.benefit(code)) is not None
+            ]
+            view.caps.append(
+                Rule(
+                    _("%(cap)s together with %(others)s")
+                    % {"cap": cap_text(g), "others": ", ".join(others)},
+                    g.clause,
+                )
+            )
+    for ev in b.evidence:
+        view.evidence.append(
+            Rule(ev.name_en if is_en() and ev.name_en else ev.name_th, ev.clause or b.clause)
+        )
+    return view
+
+
+def describe(reg: Regulation) -> dict[str, Any]:
+    """Everything the version page shows besides the clauses."""
+    m = reg.membership
+    membership: list[Rule] = []
+    if m.entry_age is not None:
+        a = m.entry_age
+        if a.min is not None and a.max is not None:
+            text = _("age on joining %(min)s to %(max)s years") % {"min": a.min, "max": a.max}
+        elif a.max is not None:
+            text = _("age on joining at most %(max)s years") % {"max": a.max}
+        else:
+            text = _("age on joining at least %(min)s years") % {"min": a.min}
+        membership.append(Rule(text, a.clause or m.clause))
+    if m.entrance_fee is not None:
+        membership.append(
+            Rule(
+                _("entrance fee %(amount)s baht") % {"amount": format_baht(m.entrance_fee.amount)},
+                m.entrance_fee.clause or m.clause,
+            )
+        )
+    for p in m.plans:
+        membership.append(
+            Rule(
+                _("contributions %(amount)s baht every %(months)s")
+                % {"amount": format_baht(p.amount), "months": _units(p.months, "month", ngettext)},
+                p.clause or m.clause,
+            )
+        )
+    for f in m.fees:
+        name = f.name_en if is_en() and f.name_en else (f.name_th or f.code)
+        membership.append(
+            Rule(f"{name}: {format_baht(f.amount)} " + str(_("baht")), f.clause or m.clause)
+        )
+    for w in m.waiting_periods:
+        membership.append(
+            Rule(_("every benefit: %(rule)s") % {"rule": waiting_text(w)}, w.clause or m.clause)
+        )
+    if m.arrears is not None:
+        membership.append(
+            Rule(
+                _("benefits withheld with more than %(months)s unpaid")
+                % {"months": _units(m.arrears.max_months, "month", ngettext)},
+                m.arrears.clause or m.clause,
+            )
+        )
+    for r in m.requirements:
+        membership.append(
+            Rule(r.text_en if is_en() and r.text_en else r.text_th, r.clause or m.clause)
+        )
+    year = {
+        "calendar": _("calendar year (1 January – 31 December)"),
+        "fiscal": _("fiscal year from day %(day)s of month %(month)s")
+        % {"day": reg.year.start_day, "month": reg.year.start_month},
+        "membership": _("membership year (from each anniversary of joining)"),
+    }[reg.year.kind]
+    notes = [
+        {
+            "code": n.code,
+            "text": n.text_en if is_en() or not n.text_th else n.text_th,
+            "assumption": n.assumption,
+            "resolution": n.resolution,
+        }
+        for n in reg.notes
+    ]
+    return {
+        "title": reg.title_en if is_en() and reg.title_en else reg.title_th,
+        "synthetic": reg.synthetic,
+        "source": reg.source,
+        "year": year,
+        "membership": membership,
+        "benefits": [describe_benefit(reg, b) for b in reg.benefits],
+        "notes": notes,
+    }
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else format_baht(value)
