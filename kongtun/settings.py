@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kongtun.public",
     "kongtun.mobilization",
     "kongtun.claims",
+    "kongtun.projection",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ fund_patterns = [
     path("mobilization/", include("kongtun.mobilization.urls")),
     path("regulations/", include("kongtun.regulations.urls")),
     path("claims/", include("kongtun.claims.urls")),
+    path("projection/", include("kongtun.projection.urls")),
 ]
 
 urlpatterns = [

@@ -113,6 +113,7 @@ def fund_b_objects(world) -> dict[str, int]:
     from tests.development.samples import development_samples
     from tests.imports.samples import imports_samples
     from tests.mobilization.helpers import fund_b_books_objects
+    from tests.projection.samples import projection_samples
 
     b = world.fund_b
     return {
@@ -125,6 +126,7 @@ def fund_b_objects(world) -> dict[str, int]:
         **fund_b_books_objects(world),
         **imports_samples(world),
         **claims_samples(world),
+        **projection_samples(world),
     }
 
 

@@ -1,0 +1,573 @@
+"""Everything the simulation needs, computed once before any scenario is drawn.
+
+Members are grouped in **columns**: the members of one cell of the start date (age, sex, years
+of membership, plan), or the new members of one projection year, age and sex. A column's
+members age together, so its age and years of membership in any later year are known; only its
+count is random. For each column and year this module computes:
+
+* the probability of leaving (death ``q`` from the WPP rates, then an exit ``x`` among the
+  survivors): ``r = 1 − (1 − q)(1 − x)``, as the hazard ``λ = −ln(1 − r)`` and its running sum;
+* the share of those leavings that are deaths, ``q / r``;
+* per regulation, the funeral paid on a member's death and the **rows**: money or expected
+  events per member-year (contributions, pensions, each event stream, each class of a capped
+  component), so that one matrix product per year gives every scenario's totals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kongtun.projection import rates as R
+from kongtun.projection.engine.assumptions import ENTRANT_GROUPS, Assumptions
+from kongtun.projection.engine.benefits import (
+    BenefitTables,
+    EventType,
+    YearDistribution,
+    benefit_tables,
+    year_payout_distribution,
+)
+from kongtun.projection.engine.population import Population
+from kongtun.regulations.engine import Regulation
+
+__all__ = ["Model", "RegulationModel", "build_model", "event_rates"]
+
+
+@dataclass
+class Stream:
+    row: int
+    benefit: str
+    value: float
+    key: str
+
+
+@dataclass
+class CappedClass:
+    row: int
+    component: int
+    full: YearDistribution
+    half: YearDistribution
+    key: str
+
+
+@dataclass
+class RegulationModel:
+    label: str
+    tables: BenefitTables
+    funeral: np.ndarray  # (T, C) baht paid on the member's own death
+    contribution_row: int
+    pension_row: int
+    lump_row: int
+    streams: list[Stream]
+    classes: list[CappedClass]
+    entrance_fee: float
+    yearly_fees: float  # per member per year (yearly + 12 × monthly fees)
+    death_levy: float  # paid by every other member on a member's death
+    benefit_codes: list[str]
+    benefit_kinds: dict[str, str]
+    component_codes: list[tuple[str, ...]]
+
+
+@dataclass
+class Model:
+    assumptions: Assumptions
+    T: int
+    C: int
+    entry: np.ndarray  # (C,) first projection year of the column (1-based)
+    count0: np.ndarray  # (C,) members at entry
+    age0: np.ndarray
+    sex: np.ndarray
+    dur0: np.ndarray
+    plan: np.ndarray
+    c_active: np.ndarray  # (T+1,) columns active in year t (columns are sorted by entry)
+    lam: np.ndarray  # (T, C) hazard of leaving in year t
+    Lam: np.ndarray  # (T+1, C) running sum, 0 before and at entry
+    dshare: np.ndarray  # (T, C) share of leavings that are deaths
+    rows: np.ndarray  # (T, K, C) float32
+    row_names: list[str]
+    alive_row: int
+    regs: list[RegulationModel]
+    entrants: np.ndarray  # (T,) new members per year
+    class_of: list[np.ndarray] = field(default_factory=list)  # per regulation (T, C) class or -1
+    unmerged: int = 0
+    decide_calls: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def K(self) -> int:
+        return self.rows.shape[1]
+
+
+# ---- rates -------------------------------------------------------------------------------
+
+
+def _q_by_year(a: Assumptions) -> np.ndarray:
+    """(T, 2, 101) one-year probabilities of dying, members' multiplier applied."""
+    out = np.empty((a.years, 2, R.MAX_AGE + 1))
+    for t in range(a.years):
+        year = a.start.year + t
+        mx = R.mx_for_year(a.mx, year, improvement=a.mortality_improvement)
+        for s, sex in enumerate(R.SEXES):
+            scaled = [min(1.0, m * a.mortality_multiplier) for m in mx[sex]]
+            out[t, s] = R.annual_q(scaled, sex)
+    return out
+
+
+def event_rates(a: Assumptions, q: np.ndarray) -> dict[str, np.ndarray]:
+    """{source: (T, 2, 101)} expected events per member per year by year, sex and age."""
+    T = a.years
+    ages = np.arange(R.MAX_AGE + 1)
+    shape = (T, 2, R.MAX_AGE + 1)
+    out = {
+        s: np.zeros(shape)
+        for s in (
+            "hospital",
+            "outpatient",
+            "birth",
+            "spouse_death",
+            "mother_death",
+            "father_death",
+            "child_death",
+            "disability",
+            "education",
+            "disaster",
+            "other",
+        )
+    }
+    old = ages >= 60
+    out["hospital"][:] = np.where(old, a.admissions_60plus, a.admissions_under60)
+    out["outpatient"][:] = np.where(old, a.outpatient_60plus, a.outpatient_under60)
+    out["birth"][:, 0, :] = R.asfr(a.tfr, a.pasfr)
+    out["disability"][:] = a.disability_rate
+    out["education"][:] = a.education_rate
+    out["disaster"][:] = a.disaster_rate
+    out["other"][:] = a.other_rate
+    gp, gc = int(a.parent_age_gap), int(a.child_age_gap)
+    for t in range(T):
+        qf, qm = q[t, 0], q[t, 1]
+        lf, lm = R.life_table_lx(qf), R.life_table_lx(qm)
+        out["spouse_death"][t, 0] = a.married_share * qm
+        out["spouse_death"][t, 1] = a.married_share * qf
+        pa = np.minimum(ages + gp, R.MAX_AGE)
+        mother = lf[pa] / lf[gp] * qf[pa]
+        father = lm[pa] / lm[gp] * qm[pa]
+        out["mother_death"][t, :] = mother
+        out["father_death"][t, :] = father
+        ca = ages - gc
+        ok = ca >= 0
+        cc = np.clip(ca, 0, R.MAX_AGE)
+        child = a.tfr * 0.5 * (lf[cc] * qf[cc] + lm[cc] * qm[cc])
+        out["child_death"][t, :] = np.where(ok, child, 0.0)
+    return out
+
+
+# ---- columns -----------------------------------------------------------------------------
+
+
+def _split(total: int, shares: list[float]) -> list[int]:
+    """Integer split of ``total`` by ``shares`` (largest remainder)."""
+    s = sum(shares)
+    if total <= 0 or s <= 0:
+        return [0] * len(shares)
+    exact = [total * x / s for x in shares]
+    base = [math.floor(e) for e in exact]
+    rest = total - sum(base)
+    order = sorted(range(len(shares)), key=lambda i: exact[i] - base[i], reverse=True)
+    for i in order[:rest]:
+        base[i] += 1
+    return base
+
+
+def entrant_counts(a: Assumptions) -> np.ndarray:
+    """New members per year as whole numbers whose running total follows the expected one."""
+    out = np.zeros(a.years, dtype=np.int64)
+    cum = 0.0
+    done = 0
+    for t in range(1, a.years + 1):
+        cum += a.entrants(t)
+        n = math.floor(cum + 0.5) - done
+        out[t - 1] = max(0, n)
+        done += out[t - 1]
+    return out
+
+
+def _columns(pop: Population, a: Assumptions) -> dict[str, np.ndarray]:
+    entry = [np.ones(pop.cells, dtype=np.int64)]
+    age0 = [np.minimum(pop.age, R.MAX_AGE)]
+    sex = [pop.sex]
+    dur0 = [pop.dur]
+    plan = [pop.plan]
+    count = [pop.count]
+    per_year = entrant_counts(a)
+    groups = [g for g in ENTRANT_GROUPS if a.entrant_ages.get(g, 0) > 0]
+    shares = [a.entrant_ages[g] for g in groups]
+    cell_shares = []
+    cells = []
+    for g, sh in zip(groups, shares, strict=True):
+        for s, fs in ((0, a.entrant_female_share), (1, 1 - a.entrant_female_share)):
+            if sh * fs > 0:
+                cells.append((g + 2, s))
+                cell_shares.append(sh * fs)
+    for t in range(1, a.years + 1):
+        split = _split(int(per_year[t - 1]), cell_shares)
+        for (age, s), n in zip(cells, split, strict=True):
+            if n > 0:
+                entry.append(np.array([t]))
+                age0.append(np.array([age]))
+                sex.append(np.array([s]))
+                dur0.append(np.array([0]))
+                plan.append(np.array([pop.entrant_plan]))
+                count.append(np.array([n]))
+    return {
+        "entry": np.concatenate(entry),
+        "age0": np.concatenate(age0),
+        "sex": np.concatenate(sex),
+        "dur0": np.concatenate(dur0),
+        "plan": np.concatenate(plan),
+        "count0": np.concatenate(count),
+        "entrants": per_year,
+    }
+
+
+# ---- the model ---------------------------------------------------------------------------
+
+
+def _annual_contribution(reg: Regulation, pop: Population) -> list[float]:
+    """Annual contribution of each plan class under the regulation: the regulation's plan of
+    the same period if it has one, else its first plan, else the member's own plan."""
+    plans = reg.membership.plans
+    out = []
+    for p in pop.plans:
+        same = next((x for x in plans if x.months == p.months), None)
+        chosen = same or (plans[0] if plans else None)
+        if chosen is None:
+            out.append(p.annual)
+        else:
+            out.append(float(chosen.amount) * 12.0 / chosen.months)
+    return out
+
+
+@dataclass
+class _CellTables:
+    """Per distinct cell (age, sex, capped years of membership, plan months) of a regulation."""
+
+    tables: BenefitTables
+    cell_of: np.ndarray  # (T, C) index into the cells, -1 when inactive
+    cells: list[tuple[int, int, int, int]]
+    funeral: np.ndarray
+    pension: np.ndarray
+    lump: np.ndarray
+    event_amounts: list[np.ndarray]  # per uncapped event type
+    comp_sig: list[np.ndarray]  # per capped component: signature id of the cell
+    comp_rep: list[dict[int, tuple[int, int, int, int]]]  # signature id → a cell with it
+    signature: np.ndarray  # id of everything above, per cell
+
+
+def _cell_tables(
+    reg: Regulation,
+    a: Assumptions,
+    age: np.ndarray,
+    sex: np.ndarray,
+    dur: np.ndarray,
+    pm: np.ndarray,
+    active: np.ndarray,
+) -> _CellTables:
+    T, C = age.shape
+    tables = benefit_tables(
+        reg, mean_nights=a.mean_nights, parent_gap=a.parent_age_gap, child_gap=a.child_age_gap
+    )
+    dcap = tables.dur_cap
+    durc = np.minimum(dur, dcap)
+    key = ((age * 2 + sex[None, :]) * (dcap + 1) + durc) * 13 + pm[None, :]
+    uniq, inv = np.unique(key[active], return_inverse=True)
+    cell_of = np.full((T, C), -1, dtype=np.int64)
+    cell_of[active] = inv.ravel()
+    u_pm = uniq % 13
+    rest = uniq // 13
+    u_d = rest % (dcap + 1)
+    rest //= dcap + 1
+    cells = list(
+        zip((rest // 2).tolist(), (rest % 2).tolist(), u_d.tolist(), u_pm.tolist(), strict=True)
+    )
+    dec = tables.decider
+    idx = reg.index
+
+    def per_cell(fn) -> np.ndarray:
+        return np.array([fn(*cell) for cell in cells], dtype=np.float64)
+
+    funeral = per_cell(
+        lambda a_, s_, d_, p_: sum(
+            float(dec.death_amount(b, a_, s_, d_, p_)) for b in tables.deaths
+        )
+    )
+
+    def pension_amount(a_, s_, d_, p_) -> float:
+        total = 0.0
+        for code in tables.pensions:
+            months = 12 if idx.benefits[code].per == "month" else None
+            amt, _ = dec.amount(EventType(code, "pension", 1.0, months=months), a_, s_, d_, p_)
+            total += float(amt)
+        return total
+
+    pension = per_cell(pension_amount)
+    lump = per_cell(
+        lambda a_, s_, d_, p_: sum(
+            float(dec.amount(EventType(code, "lump", 1.0), a_, s_, d_, p_)[0])
+            for code in tables.lumps
+        )
+    )
+    event_amounts = [
+        per_cell(lambda a_, s_, d_, p_, ev=ev: float(dec.amount(ev, a_, s_, d_, p_)[0]))
+        for ev in tables.uncapped
+    ]
+    comp_sig = []
+    comp_rep = []
+    for _codes, evs in tables.components:
+        ids: dict[tuple, int] = {}
+        rep: dict[int, tuple[int, int, int, int]] = {}
+        sig = np.empty(len(cells), dtype=np.int64)
+        for i, cell in enumerate(cells):
+            k = tuple(dec.amount(ev, *cell) for ev in evs)
+            if k not in ids:
+                ids[k] = len(ids)
+                rep[ids[k]] = cell
+            sig[i] = ids[k]
+        comp_sig.append(sig)
+        comp_rep.append(rep)
+    stacked = np.column_stack(
+        [np.round(x * 100).astype(np.int64) for x in (funeral, pension, lump, *event_amounts)]
+        + comp_sig
+    )
+    signature = row_ids(stacked)[0] if cells else np.zeros(0, dtype=np.int64)
+    return _CellTables(
+        tables, cell_of, cells, funeral, pension, lump, event_amounts, comp_sig, comp_rep, signature
+    )
+
+
+def row_ids(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, first): the same id for equal rows of an integer matrix (ids 0.. in order of
+    first appearance is not promised), and the index of one row of each id. Faster than
+    ``np.unique(axis=0)``: one 1-D ``unique`` per column."""
+    n = matrix.shape[0]
+    ids = np.zeros(n, dtype=np.int64)
+    for j in range(matrix.shape[1]):
+        _, col = np.unique(matrix[:, j], return_inverse=True)
+        col = col.ravel()
+        _, ids = np.unique(ids * (int(col.max()) + 1 if n else 1) + col, return_inverse=True)
+        ids = ids.ravel()
+    first = np.full(int(ids.max()) + 1 if n else 0, -1, dtype=np.int64)
+    first[ids[::-1]] = np.arange(n - 1, -1, -1)
+    return ids, first
+
+
+def _merge_columns(cols: dict[str, np.ndarray], keys: list[np.ndarray]) -> np.ndarray:
+    """Group columns whose members have the same future in every respect: same first year,
+    sex and age (so the same probabilities every year) and the same amounts every year under
+    every regulation (``keys``: (T, C) arrays). Their members are then one column — exact, as
+    a sum of independent binomials with the same probability is binomial. Returns, for each
+    column, the index of its group."""
+    base = np.column_stack([cols["entry"], cols["sex"], cols["age0"], *[k.T for k in keys]])
+    return row_ids(base)[0]
+
+
+def build_model(
+    regulations: list[tuple[str, Regulation]], population: Population, a: Assumptions
+) -> Model:
+    T = a.years
+    cols = _columns(population, a)
+    years = np.arange(1, T + 1)
+
+    def timeline(c: dict[str, np.ndarray]):
+        entry = c["entry"]
+        active = years[:, None] >= entry[None, :]
+        age = np.minimum(c["age0"][None, :] + (years[:, None] - entry[None, :]), R.MAX_AGE)
+        age = np.where(active, age, 0)
+        dur = np.where(active, c["dur0"][None, :] + (years[:, None] - entry[None, :]), 0)
+        return active, age, dur
+
+    plan_months = np.array([p.months for p in population.plans], dtype=np.int64)
+    # 1. the cells of every regulation, on the unmerged columns
+    active, age, dur = timeline(cols)
+    pm = plan_months[cols["plan"]]
+    per_reg = [_cell_tables(reg, a, age, cols["sex"], dur, pm, active) for _, reg in regulations]
+    contrib_by_plan = [np.array(_annual_contribution(reg, population)) for _, reg in regulations]
+    # 2. merge the columns with the same future
+    keys = []
+    for ct, cb in zip(per_reg, contrib_by_plan, strict=True):
+        sig = np.where(active, ct.signature[np.maximum(ct.cell_of, 0)], -1)
+        keys.append(sig)
+        keys.append(
+            np.broadcast_to(
+                np.round(cb[cols["plan"]] * 100).astype(np.int64), (1, len(cols["entry"]))
+            )
+        )
+    group = _merge_columns(cols, keys)
+    G = int(group.max()) + 1 if group.size else 0
+    first = np.full(G, -1, dtype=np.int64)
+    for i in range(len(group) - 1, -1, -1):
+        first[group[i]] = i
+    merged = {k: cols[k][first] for k in ("entry", "age0", "sex", "dur0", "plan")}
+    merged["count0"] = np.bincount(group, weights=cols["count0"], minlength=G).astype(np.int64)
+    order = np.lexsort((merged["age0"], merged["entry"]))
+    rep = first[order]  # representative unmerged column of each merged column
+    for k in merged:
+        merged[k] = merged[k][order]
+    entry = merged["entry"]
+    C = len(entry)
+    sex = merged["sex"]
+    active = active[:, rep]
+    age = age[:, rep]
+
+    q = _q_by_year(a)
+    qc = q[np.arange(T)[:, None], sex[None, :], age]
+    r = 1.0 - (1.0 - qc) * (1.0 - a.exit_rate)
+    r = np.where(active, r, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = -np.log1p(-np.minimum(r, 1.0 - 1e-15))
+        dshare = np.where(r > 0, qc / np.where(r > 0, r, 1.0), 0.0)
+    Lam = np.zeros((T + 1, C))
+    Lam[1:] = np.cumsum(lam, axis=0)
+    c_active = np.zeros(T + 1, dtype=np.int64)
+    c_active[1:] = np.searchsorted(entry, years, side="right")
+    ev_rates = event_rates(a, q)
+    t_idx = np.arange(T)[:, None]
+
+    rows: list[np.ndarray] = []
+    names: list[str] = []
+
+    def add_row(values: np.ndarray, name: str) -> int:
+        rows.append(np.where(active, values, 0.0).astype(np.float32))
+        names.append(name)
+        return len(rows) - 1
+
+    alive_row = add_row(np.ones((T, C)), "alive")
+    regs: list[RegulationModel] = []
+    decide_calls = 0
+    class_of = []
+    for (label, reg), ct, cb in zip(regulations, per_reg, contrib_by_plan, strict=True):
+        tables = ct.tables
+        dec = tables.decider
+        cell_of = ct.cell_of[:, rep]
+        safe = np.maximum(cell_of, 0)
+
+        def at(values: np.ndarray, safe=safe) -> np.ndarray:
+            return np.where(active, values[safe], 0.0)
+
+        funeral = at(ct.funeral)
+        contribution_row = add_row(
+            np.broadcast_to(cb[merged["plan"]] * a.compliance, (T, C)), f"{label}:contributions"
+        )
+        pension_row = add_row(at(ct.pension), f"{label}:pension")
+        lump = at(ct.lump)
+        # Paid in the first year a column is eligible. Members already eligible on the start
+        # date are taken to have been paid before the projection; new members who join
+        # eligible are paid in their first year.
+        prev = np.zeros_like(lump)
+        prev[1:] = lump[:-1]
+        first_year = years[:, None] == entry[None, :]
+        prev = np.where(first_year, np.where(entry[None, :] == 1, lump, 0.0), prev)
+        lump_row = add_row(np.where((lump > 0) & (prev <= 0), lump, 0.0), f"{label}:lump")
+
+        streams: list[Stream] = []
+        by_stream: dict[tuple[str, float], np.ndarray] = defaultdict(lambda: np.zeros((T, C)))
+        for ev, amounts_cell in zip(tables.uncapped, ct.event_amounts, strict=True):
+            amounts = at(amounts_cell)
+            rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
+            for v in np.unique(amounts[active]):
+                if v <= 0:
+                    continue
+                by_stream[(ev.benefit, float(v))] += np.where(amounts == v, rate, 0.0)
+        rank: dict[str, int] = defaultdict(int)
+        for (code, v), w in sorted(by_stream.items()):
+            if not np.any(w > 0):
+                continue
+            row = add_row(w, f"{label}:{code}:{v:g}")
+            # keyed by the benefit and the rank of the amount, not the amount: a draft that
+            # changes only amounts draws the same events (common random numbers)
+            streams.append(Stream(row, code, v, f"u:{code}:{rank[code]}"))
+            rank[code] += 1
+
+        classes: list[CappedClass] = []
+        reg_class = np.full((T, C), -1, dtype=np.int64)
+        for ci, (codes, evs) in enumerate(tables.components):
+            sig_tc = ct.comp_sig[ci][safe]
+            rate_arr = np.stack(
+                [ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor for ev in evs], axis=-1
+            )  # (T, C, E)
+            scaled = np.round(rate_arr[active] * 1e12).astype(np.int64)
+            keys_ = np.column_stack([sig_tc[active], scaled])
+            class_inv, first_row = row_ids(keys_)
+            uniq_keys = keys_[first_row]
+            class_tc = np.full((T, C), -1, dtype=np.int64)
+            class_tc[active] = class_inv
+            for cid, k in enumerate(uniq_keys):
+                rate_t = tuple(float(x) / 1e12 for x in k[1:])
+                cell = ct.comp_rep[ci][int(k[0])]
+                full = year_payout_distribution(dec, evs, rate_t, cell, codes)
+                half = year_payout_distribution(
+                    dec, evs, tuple(x * 0.5 for x in rate_t), cell, codes
+                )
+                if full.p_positive <= 0 and half.p_positive <= 0:
+                    continue
+                inside = class_tc == cid
+                row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
+                reg_class[inside] = len(classes)
+                classes.append(CappedClass(row, ci, full, half, f"c:{'+'.join(codes)}:{cid}"))
+        class_of.append(reg_class)
+
+        m = reg.membership
+        yearly = 0.0
+        levy = 0.0
+        for fee in m.fees:
+            if fee.charged == "yearly":
+                yearly += float(fee.amount)
+            elif fee.charged == "monthly":
+                yearly += 12 * float(fee.amount)
+            elif fee.charged == "per_member_death":
+                levy += float(fee.amount)
+        regs.append(
+            RegulationModel(
+                label=label,
+                tables=tables,
+                funeral=funeral,
+                contribution_row=contribution_row,
+                pension_row=pension_row,
+                lump_row=lump_row,
+                streams=streams,
+                classes=classes,
+                entrance_fee=float(m.entrance_fee.amount) if m.entrance_fee else 0.0,
+                yearly_fees=yearly,
+                death_levy=levy,
+                benefit_codes=[b.code for b in reg.benefits],
+                benefit_kinds={b.code: b.kind for b in reg.benefits},
+                component_codes=[codes for codes, _ in tables.components],
+            )
+        )
+        decide_calls += dec.calls
+
+    return Model(
+        assumptions=a,
+        T=T,
+        C=C,
+        entry=entry,
+        count0=merged["count0"],
+        age0=merged["age0"],
+        sex=sex,
+        dur0=merged["dur0"],
+        plan=merged["plan"],
+        c_active=c_active,
+        lam=lam,
+        Lam=Lam,
+        dshare=dshare,
+        rows=np.ascontiguousarray(np.stack(rows, axis=1)),
+        row_names=names,
+        alive_row=alive_row,
+        regs=regs,
+        entrants=cols["entrants"],
+        class_of=class_of,
+        unmerged=len(cols["entry"]),
+        decide_calls=decide_calls,
+    )

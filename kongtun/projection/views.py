@@ -1,0 +1,378 @@
+"""Pages of the sustainability projection. Committee members and coordinators (``view_books``)
+run projections of their fund and read them; nothing here changes the fund's data."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kongtun.core.forms import apply_service_errors
+from kongtun.funds.access import Cap, FundAccess, fund_view
+from kongtun.projection import charts, rates
+from kongtun.projection.engine import Assumptions, estimate
+from kongtun.projection.exports import report_pdf, report_xlsx
+from kongtun.projection.forms import ProjectionForm
+from kongtun.projection.models import ProjectionRun, RunStatus
+from kongtun.projection.selectors import run_in_fund, runs_of
+from kongtun.projection.services import (
+    RegulationInput,
+    projection_defaults,
+    run_cancel,
+    run_create,
+    run_mark_stale,
+    run_start,
+)
+from kongtun.projection.sources import regulation_sources
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "th").startswith("en") else "th"
+
+
+def _run_or_404(access: FundAccess, run_id: int) -> ProjectionRun:
+    run = run_in_fund(fund=access.fund, run_id=run_id)
+    if run is None:
+        raise Http404
+    run_mark_stale(run)
+    return run
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    fund = access.fund
+    today = timezone.localdate()
+    defaults = projection_defaults(fund=fund, today=today)
+    sources = regulation_sources(fund)
+    choices = [(s.key, s.label) for s in sources]
+    base = defaults.assumptions
+    initial: dict = {}
+    previous = None
+    if request.method == "GET" and request.GET.get("from", "").isdigit():
+        previous = run_in_fund(fund=fund, run_id=int(request.GET["from"]))
+        if previous is not None:
+            base = Assumptions.from_dict(previous.parameters["assumptions"])
+            base.start = today
+            keys = {s.key for s in sources}
+            initial["sources"] = [
+                r["source"] for r in previous.parameters["regulations"] if r["source"] in keys
+            ]
+            initial["title"] = previous.title
+    if not initial.get("sources"):
+        default = next((s.key for s in sources if s.kind == "approved"), None)
+        default = default or next(
+            (s.key for s in sources if s.key == f"prototype:{fund.short_code.lower()}"), None
+        )
+        initial.setdefault("sources", [default] if default else [])
+    form = ProjectionForm(
+        request.POST or None,
+        request.FILES or None,
+        sources=choices,
+        initial_assumptions=base,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        regs = []
+        by_key = {s.key: s for s in sources}
+        for key in form.cleaned_data["sources"]:
+            s = by_key[key]
+            regs.append(RegulationInput(s.label, s.key, s.content))
+        upload = form.upload_text()
+        if upload:
+            name = form.cleaned_data["upload"].name
+            regs.append(RegulationInput(_("Draft: %(file)s") % {"file": name}, "upload", upload))
+        if form.cleaned_data.get("paste", "").strip():
+            regs.append(RegulationInput(_("Pasted draft"), "upload", form.cleaned_data["paste"]))
+        if not form.errors:
+            try:
+                run = run_create(
+                    fund=fund,
+                    actor=request.user,
+                    assumptions=form.to_assumptions(today),
+                    regulations=regs,
+                    title=form.cleaned_data.get("title") or "",
+                    population=defaults.population,
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                run_start(run)
+                return redirect("projection_run", fund_id=fund.pk, run_id=run.pk)
+    est = estimate(defaults.population, base, max(1, len(initial.get("sources") or [1])))
+    return render(
+        request,
+        "projection/home.html",
+        {
+            "form": form,
+            "runs": runs_of(fund=fund)[:30],
+            "notes": defaults.notes,
+            "population": defaults.population,
+            "sources_text": rates.SOURCES,
+            "estimate": est,
+            "previous": previous,
+            "mx_period": rates.BASE_PERIOD,
+            "today": today,
+        },
+    )
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}".replace("-", "−")
+
+
+def _year_label(year: int, lang: str) -> str:
+    return str(year + 543 if lang == "th" else year)
+
+
+def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
+    """Everything the result page, the PDF and the spreadsheet show."""
+    s = run.summary
+    ctx: dict = {"run": run, "summary": s, "lang": lang}
+    if run.status != RunStatus.DONE or not s:
+        return ctx
+    T = s["years"]
+    years = [_year_label(s["start_year"] + t, lang) for t in range(T + 1)]
+    regs = s["regulations"]
+    reg = max(0, min(reg, len(regs) - 1))
+    chosen = regs[reg]
+    labels = {"band90": _("scenarios 5–95%"), "band50": _("25–75%"), "median": _("median")}
+    checkpoints = sorted({t for t in (5, 10, 20, T) if t <= T})
+    keys = []
+    for i, r in enumerate(regs):
+        neg = r["median_negative_year"]
+        keys.append(
+            {
+                "index": i,
+                "label": r["label"],
+                "ruin": [(years[t], round(r["ruin"][t] * 100, 1)) for t in checkpoints],
+                "median": [(years[t], _fmt(r["quantiles"][2][t])) for t in checkpoints],
+                "negative_year": years[neg] if neg else None,
+                "final_p5": _fmt(r["quantiles"][0][T]),
+                "final_p95": _fmt(r["quantiles"][4][T]),
+            }
+        )
+    name_key = "name_th" if lang == "th" else "name_en"
+    benefits = [b for b in chosen["benefits"] if any(abs(v) > 0.005 for v in b["values"])]
+    rows = []
+    counts = s["counts"]
+    for t in range(1, T + 1):
+        f = chosen["flows"]
+        i = t - 1
+        rows.append(
+            {
+                "year": years[t],
+                "members": round(counts["members"][i]),
+                "deaths": counts["deaths"][i],
+                "members_in": _fmt(f["contributions"][i] + f["fees"][i] + f["entrance_fees"][i]),
+                "matching": _fmt(f["matching_local"][i] + f["matching_central"][i]),
+                "interest": _fmt(f["interest"][i]),
+                "benefits": [_fmt(b["values"][i]) for b in benefits],
+                "admin": _fmt(f["admin"][i]),
+                "money_in": _fmt(chosen["money_in"][i]),
+                "money_out": _fmt(chosen["money_out"][i]),
+                "quantiles": [_fmt(q[t]) for q in chosen["quantiles"]],
+                "ruin": round(chosen["ruin"][t] * 100, 1),
+            }
+        )
+    series = [{"label": r["label"], "quantiles": r["quantiles"], "ruin": r["ruin"]} for r in regs]
+    fan = charts.fan_chart(
+        [series[reg]],
+        years,
+        title=_("Fund balance: %(label)s") % {"label": chosen["label"]},
+        lang=lang,
+        labels=labels,
+    )
+    ruin = charts.ruin_chart(
+        series if len(series) > 1 else [series[reg]],
+        years,
+        title=_("Probability of having run out of money"),
+        lang=lang,
+    )
+    ctx.update(
+        {
+            "years": years,
+            "reg": reg,
+            "chosen": chosen,
+            "keys": keys,
+            "benefit_names": [b[name_key] for b in benefits],
+            "rows": rows,
+            "fan_svg": charts.to_svg(fan),
+            "ruin_svg": charts.to_svg(ruin, css_class="chart ruin"),
+            "compare_svg": charts.to_svg(
+                charts.fan_chart(
+                    series, years, title=_("Fund balance by regulation"), lang=lang, labels=labels
+                )
+            )
+            if len(series) > 1
+            else None,
+            "drawings": {"fan": fan, "ruin": ruin},
+            "assumptions": Assumptions.from_dict(run.parameters["assumptions"]),
+            "regulations": run.parameters["regulations"],
+            "members": run.parameters.get("members"),
+            "sources_text": rates.SOURCES,
+            "not_modelled": _not_modelled(chosen),
+            "mx_labels": rates.MX_LABELS,
+        }
+    )
+    return ctx
+
+
+NOT_MODELLED = {
+    "relatives": gettext_lazy(
+        "Events of relatives for this benefit are not projected (there are no figures on "
+        "members' relatives except their deaths and births)."
+    ),
+    "relatives_partly": gettext_lazy(
+        "Only the member's own events are projected for this benefit, not those of relatives."
+    ),
+    "kind": gettext_lazy("This kind of benefit is not projected."),
+}
+
+
+def _not_modelled(chosen: dict) -> list[str]:
+    out = []
+    for code, reason in chosen.get("not_modelled", []):
+        out.append(f"{code}: {NOT_MODELLED.get(reason, reason)}")
+    for code in chosen.get("lifetime_caps", []):
+        out.append(
+            f"{code}: "
+            + _(
+                "Its lifetime limit is applied within each year, but claims of earlier projection "
+                "years are not remembered (the tests measure the difference)."
+            )
+        )
+    return out
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_run(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    run = _run_or_404(access, run_id)
+    try:
+        reg = int(request.GET.get("reg", "0"))
+    except ValueError:
+        reg = 0
+    ctx = run_context(run, lang=_lang(), reg=reg)
+    return render(request, "projection/run.html", ctx)
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_compare(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    run = _run_or_404(access, run_id)
+    ctx = run_context(run, lang=_lang())
+    if run.status == RunStatus.DONE:
+        s = run.summary
+        T = s["years"]
+        table = []
+        for t in range(1, T + 1):
+            table.append(
+                {
+                    "year": ctx["years"][t],
+                    "cells": [
+                        {
+                            "median": _fmt(r["quantiles"][2][t]),
+                            "ruin": round(r["ruin"][t] * 100, 1),
+                            "money_in": _fmt(r["money_in"][t - 1]),
+                            "money_out": _fmt(r["money_out"][t - 1]),
+                        }
+                        for r in s["regulations"]
+                    ],
+                }
+            )
+        ctx["compare_table"] = table
+    return render(request, "projection/compare.html", ctx)
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_status(request: HttpRequest, access: FundAccess, run_id: int) -> JsonResponse:
+    run = _run_or_404(access, run_id)
+    return JsonResponse(
+        {"status": run.status, "progress": round(run.progress, 3), "error": run.error}
+    )
+
+
+@fund_view(Cap.VIEW_BOOKS)
+@require_POST
+def projection_cancel(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    run = _run_or_404(access, run_id)
+    run_cancel(run)
+    messages.success(request, _("The projection will stop in a moment."))
+    return redirect("projection_run", fund_id=access.fund.pk, run_id=run.pk)
+
+
+def _done_or_404(access: FundAccess, run_id: int) -> ProjectionRun:
+    run = _run_or_404(access, run_id)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    return run
+
+
+def _file_name(run: ProjectionRun, ext: str) -> str:
+    return f"projection-{slugify(run.fund.short_code)}-{run.pk}.{ext}"
+
+
+def _chart(request: HttpRequest, run: ProjectionRun) -> charts.Drawing:
+    try:
+        reg = int(request.GET.get("reg", "0"))
+    except ValueError:
+        reg = 0
+    ctx = run_context(run, lang=_lang(), reg=reg)
+    kind = request.GET.get("kind", "fan")
+    if kind == "ruin":
+        return ctx["drawings"]["ruin"]
+    if kind == "compare" and len(ctx["summary"]["regulations"]) > 1:
+        labels = {"band90": "", "band50": "", "median": ""}
+        series = [
+            {"label": r["label"], "quantiles": r["quantiles"]}
+            for r in ctx["summary"]["regulations"]
+        ]
+        return charts.fan_chart(
+            series, ctx["years"], title=_("Fund balance by regulation"), lang=_lang(), labels=labels
+        )
+    return ctx["drawings"]["fan"]
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_svg(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    run = _done_or_404(access, run_id)
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + str(charts.to_svg(_chart(request, run)))
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(run, "svg")}"'
+    return response
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_png(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    run = _done_or_404(access, run_id)
+    response = HttpResponse(charts.to_png(_chart(request, run)), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(run, "png")}"'
+    return response
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_pdf(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    run = _done_or_404(access, run_id)
+    ctx = run_context(run, lang=_lang())
+    ctx["fund"] = access.fund
+    ctx["LANGUAGE_CODE"] = _lang()
+    response = HttpResponse(report_pdf(ctx), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(run, "pdf")}"'
+    return response
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_xlsx(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    run = _done_or_404(access, run_id)
+    ctx = run_context(run, lang=_lang())
+    ctx["fund"] = access.fund
+    response = HttpResponse(
+        report_xlsx(ctx),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(run, "xlsx")}"'
+    return response

@@ -1,0 +1,270 @@
+"""The projection pages: the assumptions form, running, the results, the exports, refusals,
+cancelling, and who may see what."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+import kongtun.projection.services as services
+from kongtun.projection.models import ProjectionRun, RunStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def inline_runs(monkeypatch, settings, tmp_path):
+    monkeypatch.setattr(services, "RUN_IN_BACKGROUND", False)
+    settings.MEDIA_ROOT = tmp_path
+
+
+def form_data(response, **changes) -> dict:
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or name in ("upload",):
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list):
+            data[name] = value
+        else:
+            data[name] = str(value)
+    data.update(changes)
+    return data
+
+
+def home(world) -> str:
+    return f"/f/{world.fund_a.pk}/projection/"
+
+
+def test_the_form_shows_every_rate_with_its_source(world, client):
+    client.cookies["django_language"] = "en"
+    client.force_login(world.chair_a)
+    response = client.get(home(world))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "World Population Prospects 2024" in page
+    assert "NHSO" in page
+    form = response.context["form"]
+    assert len([f for f in form.fields if f.startswith("mx_")]) == 44
+    assert "prototype:banthi" in dict(form.fields["sources"].choices)
+
+
+def run_one(world, client, **changes):
+    client.force_login(world.chair_a)
+    first = client.get(home(world))
+    data = form_data(
+        first,
+        sources=["prototype:banthi", "prototype:thaneun"],
+        scenarios="400",
+        years="10",
+        **changes,
+    )
+    return client.post(home(world), data)
+
+
+def test_a_projection_runs_and_shows_its_results(world, client):
+    response = run_one(world, client, title="ทดลอง")
+    run = ProjectionRun.objects.get(fund=world.fund_a)
+    assert response.status_code == 302 and response["Location"].endswith(f"/runs/{run.pk}/")
+    assert run.status == RunStatus.DONE, run.error
+    assert run.parameters["members"] == 3
+    page = client.get(response["Location"]).content.decode()
+    assert "<svg" in page and "polygon" in page
+    assert len(run.summary["regulations"]) == 2
+    assert len(run.summary["regulations"][0]["quantiles"][0]) == 11
+    compare = client.get(response["Location"] + "compare/")
+    assert compare.status_code == 200 and compare.content.decode().count("<svg") >= 2
+    status = json.loads(client.get(response["Location"] + "status.json").content)
+    assert status == {"status": "done", "progress": 1.0, "error": ""}
+
+
+def test_exports(world, client):
+    response = run_one(world, client)
+    url = response["Location"]
+    pdf = client.get(url + "report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    png = client.get(url + "chart.png?reg=1")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    svg = client.get(url + "chart.svg?kind=compare")
+    assert svg.status_code == 200 and b"<svg" in svg.content
+    xlsx = client.get(url + "report.xlsx")
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    assert len(wb.sheetnames) == 5  # summary, two regulations, assumptions, sources
+    sheet = wb.worksheets[1]
+    assert sheet.max_row == 12  # header, start, 10 years
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("years", "101", "At most 100 years"),
+        ("exit_rate", "150", "between 0 and 1"),
+        ("interest_rate", "-150", "−100%"),
+        ("mx_M_5", "1.5", "between 0 and 1"),
+        ("scenarios", "900000", "MB of memory"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_runs(
+    world, client, field, value, message
+):
+    changes = {field: value}
+    if field == "scenarios":
+        changes["years"] = "100"
+    client.cookies["django_language"] = "en"
+    client.force_login(world.chair_a)
+    data = form_data(client.get(home(world)), sources=["prototype:banthi"] * 1, **changes)
+    if field == "scenarios":
+        data["sources"] = ["prototype:banthi", "prototype:thaneun", "prototype:chamung"]
+    response = client.post(home(world), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors.get(field, [])), response.context[
+        "form"
+    ].errors
+    assert not ProjectionRun.objects.exists()
+
+
+def test_a_draft_can_be_uploaded_or_pasted_and_a_broken_one_is_refused(world, client):
+    from kongtun.regulations.engine.prototypes import PROTOTYPE_DIR
+
+    client.cookies["django_language"] = "en"
+    client.force_login(world.chair_a)
+    data = form_data(client.get(home(world)), sources=[], scenarios="200", years="5")
+    text = (PROTOTYPE_DIR / "thaneun.yaml").read_text(encoding="utf-8")
+    upload = io.BytesIO(text.encode())
+    upload.name = "draft.yaml"
+    response = client.post(
+        home(world), {**data, "upload": upload, "paste": "format: 1\ncode: [oops"}
+    )
+    assert response.status_code == 200
+    assert "cannot be read" in " ".join(response.context["form"].errors["upload"])
+    upload.seek(0)
+    response = client.post(home(world), {**data, "upload": upload})
+    assert response.status_code == 302
+    run = ProjectionRun.objects.get()
+    assert run.labels == ["Draft: draft.yaml"] or run.labels[0].endswith("draft.yaml")
+    assert run.status == RunStatus.DONE
+    # nothing chosen at all
+    response = client.post(home(world), data)
+    assert "Choose at least one regulation" in " ".join(response.context["form"].errors["sources"])
+
+
+def test_a_stored_regulation_version_can_be_projected(world, client):
+    from kongtun.regulations.engine.prototypes import PROTOTYPE_DIR
+    from kongtun.regulations.models import RegulationVersion
+
+    v = RegulationVersion.objects.create(
+        fund=world.fund_a,
+        number=1,
+        title="ร่างใหม่",
+        content=(PROTOTYPE_DIR / "banthi.yaml").read_text(),
+    )
+    client.force_login(world.chair_a)
+    response = client.get(home(world))
+    assert f"version:{v.pk}" in dict(response.context["form"].fields["sources"].choices)
+    data = form_data(response, sources=[f"version:{v.pk}"], scenarios="200", years="5")
+    assert client.post(home(world), data).status_code == 302
+    assert ProjectionRun.objects.get().parameters["regulations"][0]["source"] == f"version:{v.pk}"
+
+
+def test_run_again_starts_from_the_same_assumptions(world, client):
+    response = run_one(world, client, interest_rate="2.5")
+    run = ProjectionRun.objects.get()
+    again = client.get(home(world) + f"?from={run.pk}")
+    form = again.context["form"]
+    assert float(form["interest_rate"].value()) == pytest.approx(2.5)
+    assert form["sources"].value() == ["prototype:banthi", "prototype:thaneun"]
+    assert response.status_code == 302
+
+
+def test_a_queued_run_can_be_cancelled(world, client):
+    client.force_login(world.chair_a)
+    run = ProjectionRun.objects.create(
+        fund=world.fund_a, parameters={"regulations": []}, seed=1, scenarios=10, years=5
+    )
+    page = client.get(f"{home(world)}runs/{run.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in page
+    response = client.post(f"{home(world)}runs/{run.pk}/cancel/")
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED and run.cancel_requested
+
+
+def test_a_running_run_stops_when_asked(world, monkeypatch):
+    """The worker reads the cancel flag from the row and stops between chunks."""
+    from kongtun.projection.engine import default_assumptions
+    from kongtun.projection.services import RegulationInput, run_create, run_execute
+    from kongtun.regulations.engine.prototypes import PROTOTYPE_DIR
+
+    a = default_assumptions(services.timezone.localdate(), scenarios=5000, years=3, seed=1)
+    run = run_create(
+        fund=world.fund_a,
+        actor=None,
+        assumptions=a,
+        regulations=[
+            RegulationInput("b", "prototype:banthi", (PROTOTYPE_DIR / "banthi.yaml").read_text())
+        ],
+    )
+    ProjectionRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+    monkeypatch.setattr(services.time, "perf_counter", iter(range(0, 10**6, 10)).__next__)
+    run_execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED
+
+
+def test_who_may_see_projections(world, client):
+    response = run_one(world, client)
+    url = response["Location"]
+    client.force_login(world.member_login_a)
+    assert client.get(home(world)).status_code == 403
+    assert client.get(url).status_code == 403
+    client.force_login(world.coordinator)  # reads the books: may look
+    assert client.get(url).status_code == 200
+    client.force_login(world.chair_b)
+    assert client.get(url).status_code == 404
+    assert client.get(url + "report.pdf").status_code == 404
+    # fund A's chair cannot reach fund B's run through fund A's URL
+    b_run = ProjectionRun.objects.create(
+        fund=world.fund_b, parameters={"regulations": []}, seed=1, scenarios=10, years=5
+    )
+    client.force_login(world.chair_a)
+    assert client.get(f"{home(world)}runs/{b_run.pk}/").status_code == 404
+    assert client.post(f"{home(world)}runs/{b_run.pk}/cancel/").status_code == 404
+    b_run.refresh_from_db()
+    assert not b_run.cancel_requested
+
+
+def test_every_message_has_a_thai_translation_with_the_same_placeholders():
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = (
+        Path(__file__).resolve().parents[2] / "kongtun/projection/locale/th/LC_MESSAGES/django.po"
+    )
+    with path.open("rb") as f:
+        catalog = read_po(f, locale="th")
+    names = re.compile(r"%\((\w+)\)s")
+    count = 0
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        assert all(strings), f"untranslated: {ids[0]!r}"
+        assert set(names.findall(strings[0])) == set(names.findall(ids[0])), ids[0]
+        count += 1
+    assert count > 200
+
+
+def test_pages_are_thai_by_default(world, client):
+    client.force_login(world.chair_a)
+    page = client.get(home(world)).content.decode()
+    assert "การคาดการณ์ความยั่งยืน" in page and "อัตราตาย" in page
