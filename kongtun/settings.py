@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "kongtun.public",
     "kongtun.mobilization",
     "kongtun.claims",
+    "kongtun.governance",
+    "kongtun.reports",
     "kongtun.projection",
 ]
 

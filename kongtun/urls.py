@@ -32,6 +32,8 @@ fund_patterns = [
     path("mobilization/", include("kongtun.mobilization.urls")),
     path("regulations/", include("kongtun.regulations.urls")),
     path("claims/", include("kongtun.claims.urls")),
+    path("governance/", include("kongtun.governance.urls")),
+    path("reports/", include("kongtun.reports.urls")),
     path("projection/", include("kongtun.projection.urls")),
 ]
 

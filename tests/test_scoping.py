@@ -111,6 +111,7 @@ def fund_b_objects(world) -> dict[str, int]:
     from tests.assessment.samples import assessment_samples
     from tests.claims.samples import claims_samples
     from tests.development.samples import development_samples
+    from tests.governance.samples import governance_samples
     from tests.imports.samples import imports_samples
     from tests.mobilization.helpers import fund_b_books_objects
     from tests.projection.samples import projection_samples
@@ -125,6 +126,7 @@ def fund_b_objects(world) -> dict[str, int]:
         "receipt_id": _fund_b_receipt(world).pk,
         **fund_b_books_objects(world),
         **imports_samples(world),
+        **governance_samples(world),
         **claims_samples(world),
         **projection_samples(world),
     }

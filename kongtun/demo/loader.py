@@ -16,8 +16,11 @@ from kongtun.funds.models import Fund
 def _steps() -> list[Callable[..., None]]:
     from kongtun.claims import demo as claims_demo
     from kongtun.contributions import demo as contributions_demo
+    from kongtun.governance import demo as governance_demo
+    from kongtun.reports import demo as reports_demo
 
-    return [contributions_demo.step, claims_demo.step]
+    # reports_demo closes every ended month: keep it last of the steps that post entries.
+    return [contributions_demo.step, claims_demo.step, governance_demo.step, reports_demo.step]
 
 
 STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step]
