@@ -9,7 +9,6 @@ breaks the chain at that entry.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,12 +44,19 @@ def _content_sql(vendor: str) -> str:
     )
 
 
-def entry_contents(fund_id: int, first_seq: int, last_seq: int | None = None) -> Iterator[tuple]:
-    """(seq, entry id, canonical content, stored prev_hash, hash, mac) in posting order.
-    Entries without a seal come with None hashes; seals without an entry are not returned
-    (``verify`` counts them separately)."""
+_MONTH = {"sqlite": "substr(e.date, 1, 7)", "postgresql": "to_char(e.date, 'YYYY-MM')"}
+
+
+def entry_contents(
+    fund_id: int, first_seq: int, last_seq: int | None = None, *, with_month: bool = False
+) -> Iterator[tuple]:
+    """(seq, entry id, canonical content, stored prev_hash, hash, mac) in posting order —
+    with ``with_month`` the entry id is replaced by its month 'YYYY-MM'. Entries without a seal
+    come with None hashes; seals without an entry are not returned (``verify`` counts them
+    separately)."""
+    second = _MONTH[connection.vendor] if with_month else "e.id"
     sql = (
-        f"SELECT e.seq, e.id, {_content_sql(connection.vendor)}, s.prev_hash, s.hash, s.mac "
+        f"SELECT e.seq, {second}, {_content_sql(connection.vendor)}, s.prev_hash, s.hash, s.mac "
         "FROM ledger_journalentry e LEFT JOIN ledger_entryseal s ON s.entry_id = e.id "
         "WHERE e.fund_id = %s AND e.seq >= %s"
     )
@@ -147,14 +153,15 @@ def merkle_verify(leaf: str, path: list[tuple[str, str]], root: str) -> bool:
 
 
 def month_leaves(fund: Fund, month_start: object, next_month: object) -> list[str]:
-    from kongtun.ledger.models import EntrySeal
+    from kongtun.ledger.models import EntrySeal, JournalEntry
 
+    # Entries by the (fund, date) index, then their seals: joining from the seals would scan
+    # every seal of the fund for each month (O(entries × months) when closing or verifying).
+    month = JournalEntry.objects.filter(
+        fund=fund, date__gte=month_start, date__lt=next_month
+    ).values("pk")
     return list(
-        EntrySeal.objects.filter(
-            fund=fund, entry__date__gte=month_start, entry__date__lt=next_month
-        )
-        .order_by("seq")
-        .values_list("hash", flat=True)
+        EntrySeal.objects.filter(entry_id__in=month).order_by("seq").values_list("hash", flat=True)
     )
 
 
@@ -193,9 +200,12 @@ def verify(fund: Fund, *, published_heads: dict[str, str] | None = None) -> Veri
     expected_seq = 1
     count = 0
     sha = hashlib.sha256
-    blake = hashlib.blake2b
-    key = _seal_key()
-    for seq, _entry_id, content, prev_hash, stored, mac in entry_contents(fund.pk, 1):
+    fromhex = bytes.fromhex
+    keyed = hashlib.blake2b(key=_seal_key(), digest_size=16)  # keyed once, copied per entry
+    leaves_by_month: dict[str, list[str]] = {}
+    for seq, label, content, prev_hash, stored, mac in entry_contents(
+        fund.pk, 1, with_month=True
+    ):
         count += 1
         if seq != expected_seq:
             findings.append(Finding(seq, "sequence", f"expected entry {expected_seq}, found {seq}"))
@@ -208,13 +218,19 @@ def verify(fund: Fund, *, published_heads: dict[str, str] | None = None) -> Veri
             continue
         if prev_hash != previous:
             findings.append(Finding(seq, "chain", "the seal does not follow the previous entry"))
-        digest = sha(bytes.fromhex(prev_hash) + (content or "").encode("utf-8")).hexdigest()
-        if digest != stored:
+        digest = sha(fromhex(prev_hash) + (content or "").encode("utf-8"))
+        if digest.hexdigest() != stored:
             findings.append(
                 Finding(seq, "content", "the entry or its lines differ from when it was posted")
             )
-        elif blake(bytes.fromhex(stored), key=key, digest_size=16).hexdigest() != mac:
-            findings.append(Finding(seq, "forged", "the seal was not made by this application"))
+        else:
+            check = keyed.copy()
+            check.update(digest.digest())
+            if check.hexdigest() != mac:
+                findings.append(
+                    Finding(seq, "forged", "the seal was not made by this application")
+                )
+        leaves_by_month.setdefault(label, []).append(stored)
         previous = stored
     seals = EntrySeal.objects.filter(fund=fund).count()
     if seals != count:
@@ -245,10 +261,11 @@ def verify(fund: Fund, *, published_heads: dict[str, str] | None = None) -> Veri
                 )
             )
     for close in MonthClose.objects.filter(fund=fund, merkle_root__isnull=False).order_by("month"):
-        next_month = (close.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        leaves = month_leaves(fund, close.month, next_month)
-        root = merkle_root(leaves)
         label = close.month.strftime("%Y-%m")
+        # The month's sealed entries, in posting order, from the scan above (no query per
+        # month). An unsealed entry has no leaf, as month_leaves gives none.
+        leaves = leaves_by_month.get(label, [])
+        root = merkle_root(leaves)
         if root != close.merkle_root or len(leaves) != close.entry_count:
             findings.append(
                 Finding(
