@@ -268,6 +268,8 @@ def test_review_pay_and_print_the_voucher_through_the_pages(fund, world, client,
     page = client.get(url(fund, claim.pk, "voucher")).content.decode()
     assert "สามร้อยบาทถ้วน" in page and world.members_a[0].full_name in page
     assert Payout.objects.get().display_number in page
+    # the voucher carries the code anyone can check on the fund's public page
+    assert Payout.objects.get().entry.seal.verification_code in page and "<svg" in page
     again = client.post(
         url(fund, claim.pk, "pay"), {"paid_on": timezone.localdate().isoformat(), "source": "cash"}
     )
