@@ -35,7 +35,7 @@ from kongtun.claims.models import (
     ReviewAction,
 )
 from kongtun.contributions.services import fiscal_year_be
-from kongtun.core.models import Counter, counter_next
+from kongtun.core.models import counter_next, counter_reserve
 from kongtun.core.thaidates import format_date
 from kongtun.funds.access import CAPABILITIES, Cap
 from kongtun.funds.models import Fund, FundRole
@@ -713,12 +713,7 @@ def _benefit_account(fund: Fund, kind: str) -> Any:
 
 def next_numbers(fund: Fund, key: str, n: int) -> int:
     """Reserve n consecutive numbers of a gap-free counter; returns the first."""
-    Counter.objects.get_or_create(fund=fund, key=key)
-    counter = Counter.objects.select_for_update().get(fund=fund, key=key)
-    first = counter.value + 1
-    counter.value += n
-    counter.save(update_fields=["value"])
-    return first
+    return counter_reserve(fund_id=fund.pk, key=key, n=n)
 
 
 def voucher_description(claim: Claim, ref: str) -> str:

@@ -23,7 +23,7 @@ from kongtun.contributions.models import (
     PlanAssignment,
     Receipt,
 )
-from kongtun.core.models import Counter
+from kongtun.core.models import counter_reserve
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import SourceType
@@ -408,12 +408,7 @@ def contributions_record(
 
 
 def _next_numbers(fund: Fund, key: str, n: int) -> int:
-    Counter.objects.get_or_create(fund=fund, key=key)
-    counter = Counter.objects.select_for_update().get(fund=fund, key=key)
-    first = counter.value + 1
-    counter.value += n
-    counter.save(update_fields=["value"])
-    return first
+    return counter_reserve(fund_id=fund.pk, key=key, n=n)
 
 
 def _reinstate_paid_up(

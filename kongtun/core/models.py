@@ -26,12 +26,19 @@ class Counter(models.Model):
         return f"{self.fund_id}:{self.key}={self.value}"
 
 
-def counter_next(*, fund_id: int, key: str) -> int:
-    """Draw the next number; must run inside the caller's transaction."""
+def counter_reserve(*, fund_id: int, key: str, n: int = 1) -> int:
+    """Reserve n consecutive numbers of a gap-free counter and return the first; must run
+    inside the caller's transaction (the row stays locked until it commits or rolls back)."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("counter_next must run inside a transaction")
+        raise RuntimeError("counter_reserve must run inside a transaction")
     Counter.objects.get_or_create(fund_id=fund_id, key=key)
     counter = Counter.objects.select_for_update().get(fund_id=fund_id, key=key)
-    counter.value += 1
+    first = counter.value + 1
+    counter.value += n
     counter.save(update_fields=["value"])
-    return counter.value
+    return first
+
+
+def counter_next(*, fund_id: int, key: str) -> int:
+    """Draw the next number; must run inside the caller's transaction."""
+    return counter_reserve(fund_id=fund_id, key=key)

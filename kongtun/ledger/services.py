@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kongtun.core.models import Counter
+from kongtun.core.models import counter_reserve
 from kongtun.funds.models import Fund
 from kongtun.ledger.chart import DEFAULT_CHART
 from kongtun.ledger.models import (
@@ -118,12 +118,7 @@ def _validate(fund: Fund, draft: EntryDraft, *, today: dt.date, closed: set[dt.d
 
 def _next_seq_block(fund: Fund, n: int) -> int:
     """Reserve n consecutive entry numbers; returns the first. Locked like any counter."""
-    Counter.objects.get_or_create(fund=fund, key="journal")
-    counter = Counter.objects.select_for_update().get(fund=fund, key="journal")
-    first = counter.value + 1
-    counter.value += n
-    counter.save(update_fields=["value"])
-    return first
+    return counter_reserve(fund_id=fund.pk, key="journal", n=n)
 
 
 def closed_months(fund: Fund) -> set[dt.date]:
