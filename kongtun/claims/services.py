@@ -454,9 +454,23 @@ def evidence_seen_on_paper(
 # --- review --------------------------------------------------------------------------------
 
 
-def can_decide(user: AbstractBaseUser, fund: Fund) -> bool:
+def can_decide(user: AbstractBaseUser, fund: Fund, on: dt.date | None = None) -> bool:
+    """Who may approve a claim. A fund that keeps its committee record in Kongtun decides by
+    it: the login must hold a seat (not the auditor's) on that day. A fund without terms on
+    record falls back to the logins' roles."""
     if getattr(user, "is_superuser", False):
         return True
+    from kongtun.governance.models import CommitteeTerm, Position
+    from kongtun.governance.selectors import terms_in_office
+
+    if CommitteeTerm.objects.filter(fund=fund).exists():
+        on = on or timezone.localdate()
+        return (
+            terms_in_office(fund, on)
+            .filter(user=user)
+            .exclude(position=Position.AUDITOR)
+            .exists()
+        )
     roles = set(
         FundRole.objects.filter(user=user, fund=fund, revoked_at__isnull=True).values_list(
             "role", flat=True

@@ -422,3 +422,25 @@ def test_member_caps_show_what_remains_this_year(fund, world, deciders):
     assert (by_clause["12(2)"].used, by_clause["12(2)"].remaining) == (D("400.00"), D("1100.00"))
     assert by_clause["14"].remaining == D("1200.00")  # hospital + outpatient together 1,600
     assert by_clause["10"].remaining == 3  # births: at most 3 children in a lifetime
+
+
+def test_with_a_committee_record_only_those_in_office_that_day_may_approve(fund, world, make_user):
+    """Issue 5: the app knows who was on the committee on any date and uses it for approvals."""
+    from kongtun.claims.services import can_decide
+    from kongtun.governance.services import term_appoint
+    from tests.governance.test_governance import assembly, resolve
+
+    seated, retired, auditor = make_user("seated"), make_user("retired"), make_user("auditor_x")
+    for user in (seated, retired, auditor):
+        role_grant(fund=fund, user=user, role=Role.COMMITTEE, actor=None)
+    assert can_decide(retired, fund)  # no committee record yet: roles decide
+    appointed = resolve(assembly(fund, dt.date(2020, 1, 1), present=fund.members.count()))
+    term_appoint(fund=fund, position="committee", start_date=dt.date(2020, 1, 1), resolution=appointed,
+                 person_name="ที่นั่งอยู่", user=seated, grant_role=False, actor=None)
+    term_appoint(fund=fund, position="auditor", start_date=dt.date(2020, 1, 1), resolution=appointed,
+                 person_name="ผู้ตรวจสอบ", user=auditor, grant_role=False, actor=None)
+    today = dt.date(2026, 11, 25)
+    assert can_decide(seated, fund, today)
+    assert not can_decide(retired, fund, today)  # holds a role, but no seat
+    assert not can_decide(auditor, fund, today)  # auditors check, they do not decide
+    assert not can_decide(seated, fund, dt.date(2019, 6, 1))  # before the term began
