@@ -24,7 +24,7 @@ from kongtun.contributions.models import (
     Receipt,
 )
 from kongtun.core.models import counter_reserve
-from kongtun.core.thaidates import BE_OFFSET
+from kongtun.core.thaidates import BE_OFFSET, fiscal_year_be
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post, entry_reverse
@@ -54,13 +54,6 @@ def periods_due(join_date: dt.date, as_of: dt.date, months_per_period: int) -> i
     """Periods due from the join month through as_of's month, each due at its start."""
     elapsed = max(0, month_index(as_of) - month_index(join_date) + 1)
     return -(-elapsed // months_per_period)  # ceiling
-
-
-def fiscal_year_be(day: dt.date, start_month: int) -> int:
-    """Fiscal years are named by the year they end in (Thai government style): with an
-    October start, 1 Oct 2024 – 30 Sep 2025 is FY 2568."""
-    year = day.year + 1 if start_month > 1 and day.month >= start_month else day.year
-    return year + BE_OFFSET
 
 
 @dataclass(frozen=True)

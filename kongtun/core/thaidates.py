@@ -109,3 +109,11 @@ def years_between(start: dt.date, end: dt.date) -> int:
     if (end.month, end.day) < (start.month, start.day):
         years -= 1
     return years
+
+
+def fiscal_year_be(day: dt.date, start_month: int) -> int:
+    """Fiscal years are named by the Buddhist-Era year they end in (Thai government style):
+    with an October start, 1 Oct 2024 – 30 Sep 2025 is FY 2568. The one rule every receipt,
+    voucher, resolution and report numbers by."""
+    year = day.year + 1 if start_month > 1 and day.month >= start_month else day.year
+    return year + BE_OFFSET

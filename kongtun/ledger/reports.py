@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import get_language
 
-from kongtun.core.thaidates import BE_OFFSET, format_date
+from kongtun.core import thaidates
+from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import (
     Account,
@@ -57,7 +58,7 @@ def fiscal_year_bounds(fund: Fund, on: dt.date) -> tuple[dt.date, dt.date]:
 
 def fiscal_year_be(fund: Fund, on: dt.date) -> int:
     """A fiscal year is named by the Buddhist-Era year it ends in (as receipts number it)."""
-    return fiscal_year_bounds(fund, on)[1].year + BE_OFFSET
+    return thaidates.fiscal_year_be(on, fund.fiscal_year_start_month)
 
 
 # --- the journal ---------------------------------------------------------------------------
