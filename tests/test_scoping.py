@@ -35,6 +35,9 @@ FUND_FREE = {
     "api/v1/docs": "API docs page",
     "p/<slug:short_code>/": "public page: aggregates only (tests/test_public.py)",
     "p/<slug:short_code>/verify/": "public receipt check: no personal data (tests/test_public.py)",
+    "p/<slug:short_code>/month/<str:month>/": (
+        "published monthly report of a closed month: no names (tests/reports/test_public_month.py)"
+    ),
 }
 
 
@@ -99,10 +102,16 @@ def _fund_b_receipt(world):
     from kongtun.contributions.services import PaymentInput, contributions_record, plan_assign
 
     member = world.members_b[0]
-    plan_assign(member=member, plan=world.fund_b.contribution_plans.get(months=1), effective_date=member.join_date)
+    plan_assign(
+        member=member,
+        plan=world.fund_b.contribution_plans.get(months=1),
+        effective_date=member.join_date,
+    )
     [receipt] = contributions_record(
-        fund=world.fund_b, items=[PaymentInput(member.number, Decimal("30"))],
-        paid_on=member.join_date, actor=None,
+        fund=world.fund_b,
+        items=[PaymentInput(member.number, Decimal("30"))],
+        paid_on=member.join_date,
+        actor=None,
     )
     return receipt
 

@@ -9,8 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
+from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.models import Fund
+from kongtun.ledger.reports import month_label
 from kongtun.public.selectors import public_summary, receipt_verification
+from kongtun.reports.pdf import render_pdf
+from kongtun.reports.selectors import public_monthly_report
+from kongtun.reports.views import file_response, parse_month
 
 
 def _fund(short_code: str) -> Fund:
@@ -48,3 +53,25 @@ def verify_page(request: HttpRequest, short_code: str) -> HttpResponse:
         "public/verify.html",
         {"fund": fund, "code": code, "result": result, "asked": bool(code)},
     )
+
+
+@cache_control(max_age=300, public=True)
+def month_report(request: HttpRequest, short_code: str, month: str) -> HttpResponse:
+    """The monthly report published when the month was closed (HTML or PDF): money figures,
+    members counted, claims counted per benefit — never a name. 404 while the month is open."""
+    fund = _fund(short_code)
+    start = parse_month(month)
+    report = public_monthly_report(fund=fund, month=start) if start else None
+    if report is None:
+        raise Http404
+    label = month_label(start)
+    context = {"r": report, "fund": fund, "month_label": label, "public": True}
+    if request.GET.get("format") == "pdf":
+        name = f"monthly-{fund.short_code}-{start.year + BE_OFFSET}-{start.month:02d}"
+        return file_response(
+            render_pdf("reports/pdf/monthly.html", context),
+            "application/pdf",
+            f"{name}.pdf",
+            inline=True,
+        )
+    return render(request, "public/month.html", context)

@@ -173,6 +173,7 @@ def _members_moves(fund: Fund, start: dt.date, end: dt.date) -> dict:
     at_end = statuses_on(fund, end)
     return {
         "joined": joined,
+        "joined_count": len(joined),
         "left": left,
         "resigned": sum(1 for c in left if c.status == MemberStatus.RESIGNED),
         "deceased": sum(1 for c in left if c.status == MemberStatus.DECEASED),
@@ -239,6 +240,36 @@ def claims_decided(fund: Fund, start: dt.date, end: dt.date) -> list[dict] | Non
     return rows
 
 
+def claims_by_benefit(rows: list[dict] | None) -> list[dict] | None:
+    """Decided claims counted per benefit — what a public report may show of them (no claim,
+    member or event of anyone)."""
+    if rows is None:
+        return None
+    out: dict[str, dict] = {}
+    for r in rows:
+        b = out.setdefault(
+            r["claim"].benefit_name,
+            {"benefit": r["claim"].benefit_name, "approved": 0, "rejected": 0, "amount": ZERO},
+        )
+        b[r["decided"]] += 1
+        b["amount"] += r["amount"] or ZERO
+    return sorted(out.values(), key=lambda b: b["benefit"])
+
+
+def public_monthly_report(*, fund: Fund, month: dt.date) -> MonthlyReport | None:
+    """The monthly report as published at month close: the same money figures, members
+    counted but not named, claims counted per benefit. None while the month is open (its
+    figures may still change)."""
+    start = month.replace(day=1)
+    if not MonthClose.objects.filter(fund=fund, month=start).exists():
+        return None
+    report = monthly_report(fund=fund, month=start)
+    report.members = {k: v for k, v in report.members.items() if k not in ("joined", "left")}
+    report.claims_summary = claims_by_benefit(report.claims)
+    report.claims = None
+    return report
+
+
 # --- monthly report ------------------------------------------------------------------------
 
 
@@ -258,6 +289,8 @@ class MonthlyReport:
     members: dict
     claims: list[dict] | None
     close: MonthClose | None
+    #: Set instead of ``claims`` in the published (public) report.
+    claims_summary: list[dict] | None = None
 
     @property
     def total_out(self) -> Decimal:

@@ -48,7 +48,9 @@ def _language(request: HttpRequest) -> contextlib.AbstractContextManager:
     return translation.override(lang) if lang in ("th", "en") else contextlib.nullcontext()
 
 
-def _file(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:
+def file_response(
+    content: bytes, content_type: str, filename: str, *, inline: bool
+) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -59,7 +61,7 @@ def _last_full_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-def _parse_month(text: str) -> dt.date | None:
+def parse_month(text: str) -> dt.date | None:
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", text or "")
     if not m:
         return None
@@ -111,7 +113,7 @@ def reports_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
 def monthly(request: HttpRequest, access: FundAccess) -> HttpResponse:
     fund = access.fund
     today = timezone.localdate()
-    month = _parse_month(request.GET.get("month", "")) or _last_full_month(today)
+    month = parse_month(request.GET.get("month", "")) or _last_full_month(today)
     if month < fund.founded_on.replace(day=1) or month > today.replace(day=1):
         raise Http404
     with _language(request):
@@ -128,12 +130,12 @@ def monthly(request: HttpRequest, access: FundAccess) -> HttpResponse:
         fmt = request.GET.get("format", "")
         name = f"monthly-{fund.short_code}-{month.year + BE_OFFSET}-{month.month:02d}"
         if fmt == "pdf":
-            return _file(
+            return file_response(
                 render_pdf("reports/pdf/monthly.html", context), PDF, f"{name}.pdf", inline=True
             )
         if fmt == "xlsx":
             content = monthly_xlsx(report, lang=get_language() or "th", month_label=label)
-            return _file(content, XLSX, f"{name}.xlsx", inline=False)
+            return file_response(content, XLSX, f"{name}.xlsx", inline=False)
         return render(request, "reports/monthly.html", context)
 
 
@@ -189,11 +191,11 @@ def annual(request: HttpRequest, access: FundAccess) -> HttpResponse:
         fmt = request.GET.get("format", "")
         name = f"annual-{fund.short_code}-{year}"
         if fmt == "pdf":
-            return _file(
+            return file_response(
                 render_pdf("reports/pdf/annual.html", context), PDF, f"{name}.pdf", inline=True
             )
         if fmt == "xlsx":
-            return _file(
+            return file_response(
                 annual_xlsx(report, lang=get_language() or "th"), XLSX, f"{name}.xlsx", inline=False
             )
         return render(request, "reports/annual.html", context)
@@ -219,11 +221,11 @@ def statement(request: HttpRequest, access: FundAccess, member_id: int) -> HttpR
         fmt = request.GET.get("format", "")
         name = f"statement-{access.fund.short_code}-{member.number}"
         if fmt == "pdf":
-            return _file(
+            return file_response(
                 render_pdf("reports/pdf/statement.html", context), PDF, f"{name}.pdf", inline=True
             )
         if fmt == "xlsx":
-            return _file(
+            return file_response(
                 statement_xlsx(st, lang=get_language() or "th"), XLSX, f"{name}.xlsx", inline=False
             )
         return render(request, "reports/statement.html", context)
@@ -258,7 +260,7 @@ def matching(request: HttpRequest, access: FundAccess, request_id: int) -> HttpR
         }
         if request.GET.get("format", "") == "pdf":
             name = f"matching-{access.fund.short_code}-{mreq.number}"
-            return _file(
+            return file_response(
                 render_pdf("reports/pdf/matching.html", context), PDF, f"{name}.pdf", inline=True
             )
         return render(request, "reports/matching.html", context)
