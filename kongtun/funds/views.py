@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,8 +64,15 @@ def fund_dashboard(request: HttpRequest, access: FundAccess) -> HttpResponse:
         return redirect("member_detail", fund_id=access.fund.pk, member_id=access.member_id)
     counts = member_counts(fund=access.fund)
     recent = access.fund.members.select_related("village").order_by("-join_date", "-id")[:8]
+    money = None
+    if access.can(Cap.VIEW_BOOKS):
+        from kongtun.ledger.selectors import money_summary
+
+        money = money_summary(fund=access.fund, today=timezone.localdate())
     return render(
-        request, "funds/dashboard.html", {"counts": counts, "recent": recent, "fund": access.fund}
+        request,
+        "funds/dashboard.html",
+        {"counts": counts, "recent": recent, "fund": access.fund, "money": money},
     )
 
 

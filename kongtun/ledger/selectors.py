@@ -149,3 +149,63 @@ def cash_book(
         "total_out": total_out,
         "closing": satang_to_baht(running),
     }
+
+
+@dataclass(frozen=True)
+class MoneySummary:
+    """What the committee asks first: how much money is there, and how did this fiscal year
+    go so far."""
+
+    cash: Decimal
+    bank: Decimal
+    year_start: dt.date
+    year_be: int
+    income: Decimal
+    benefits: Decimal
+    other_expenses: Decimal
+    last_closed: dt.date | None
+
+    @property
+    def money(self) -> Decimal:
+        return self.cash + self.bank
+
+    @property
+    def surplus(self) -> Decimal:
+        return self.income - self.benefits - self.other_expenses
+
+
+def money_summary(*, fund: Fund, today: dt.date) -> MoneySummary:
+    """Cash and bank now, and this fiscal year's income and expenses (benefits apart), from
+    the journal lines in two aggregate queries."""
+    from kongtun.ledger.models import MonthClose
+    from kongtun.ledger.reports import fiscal_year_be, fiscal_year_bounds
+
+    start, _end = fiscal_year_bounds(fund, today)
+    accounts = {a.pk: a for a in Account.objects.filter(fund=fund)}
+    balances = account_sums(fund=fund, end=today)
+    year = account_sums(fund=fund, start=start, end=today)
+
+    def balance(role: str) -> Decimal:
+        return satang_to_baht(sum(s for pk, s in balances.items() if accounts[pk].role == role))
+
+    income = benefits = other = 0
+    for pk, satang in year.items():
+        account = accounts[pk]
+        if account.type == AccountType.INCOME:
+            income -= satang
+        elif account.type == AccountType.EXPENSE:
+            if account.role.startswith("benefit:"):
+                benefits += satang
+            else:
+                other += satang
+    last = MonthClose.objects.filter(fund=fund).order_by("-month").values_list("month", flat=True)
+    return MoneySummary(
+        cash=balance("cash"),
+        bank=balance("bank"),
+        year_start=start,
+        year_be=fiscal_year_be(fund, today),
+        income=satang_to_baht(income),
+        benefits=satang_to_baht(benefits),
+        other_expenses=satang_to_baht(other),
+        last_closed=last.first(),
+    )
