@@ -42,8 +42,8 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="Kongtun API",
     version="1",
-    description="Community welfare funds: funds and members. Every call is limited to the "
-    "funds where the caller holds a role.",
+    description="Community welfare funds: funds, members and the books (read-only). Every "
+    "call is limited to the funds where the caller holds a role.",
     auth=[django_auth, BearerToken()],
     urls_namespace="api",
 )
@@ -338,3 +338,9 @@ def change_status(request: HttpRequest, fund_id: int, member_id: int, payload: S
     )
     member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
     return Status(201, _detail(request, access, member, reveal=False))
+
+
+# The books, read-only (kongtun/api/books.py).
+from kongtun.api.books import router as books_router  # noqa: E402
+
+api.add_router("", books_router)
