@@ -22,10 +22,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kongtun.contributions.models import PlanAssignment
+from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import Account, AccountType
 from kongtun.ledger.selectors import account_sums
@@ -126,7 +127,7 @@ def projection_defaults(*, fund: Fund, today: dt.date) -> Defaults:
     a.opening_balance = round(_net_assets(fund, today), 2)
     notes["opening_balance"] = _(
         "The fund's assets less its liabilities in the books on %(date)s."
-    ) % {"date": today.isoformat()}
+    ) % {"date": format_date(today, get_language() or "th")}
     three_years_ago = add_months(today, -36)
     joined = Member.objects.filter(fund=fund, join_date__gt=three_years_ago, join_date__lte=today)
     n_joined = joined.count()

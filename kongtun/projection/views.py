@@ -20,7 +20,7 @@ from kongtun.projection.engine import Assumptions, estimate
 from kongtun.projection.exports import report_pdf, report_xlsx
 from kongtun.projection.forms import ProjectionForm
 from kongtun.projection.models import ProjectionRun, RunStatus
-from kongtun.projection.selectors import run_in_fund, runs_of
+from kongtun.projection.selectors import books_check, run_in_fund, runs_of
 from kongtun.projection.services import (
     RegulationInput,
     projection_defaults,
@@ -218,6 +218,7 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             "sources_text": rates.SOURCES,
             "not_modelled": _not_modelled(chosen),
             "mx_labels": rates.MX_LABELS,
+            "books_check": books_check(run=run, reg=reg),
         }
     )
     return ctx

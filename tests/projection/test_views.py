@@ -268,3 +268,45 @@ def test_pages_are_thai_by_default(world, client):
     client.force_login(world.chair_a)
     page = client.get(home(world)).content.decode()
     assert "การคาดการณ์ความยั่งยืน" in page and "อัตราตาย" in page
+
+
+def test_the_first_year_is_set_beside_the_books(world, client):
+    """A fund that paid 1,500.00 for a death and 300.00 of hospital nights in the last twelve
+    months sees those beside the projection's first year, with the far ones marked."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entry_post
+    from kongtun.projection.selectors import books_check
+
+    fund = world.fund_a
+    today = timezone.localdate()
+    for role, amount, days in (("benefit:death", "1500", 30), ("benefit:hospital", "300", 60)):
+        entry_post(
+            fund=fund,
+            draft=EntryDraft(
+                date=today - dt.timedelta(days=days),
+                description="จ่ายสวัสดิการ",
+                lines=[
+                    LineDraft(account=account_for(fund, role), debit=Decimal(amount)),
+                    LineDraft(account=account_for(fund, "cash"), credit=Decimal(amount)),
+                ],
+            ),
+            actor=None,
+            today=today,
+        )
+    response = run_one(world, client)
+    run = ProjectionRun.objects.get(fund=fund)
+    rows = {r["label"]: r for r in books_check(run=run)}
+    death = rows[account_for(fund, "benefit:death").name_th]
+    hospital = rows[account_for(fund, "benefit:hospital").name_th]
+    assert (death["actual"], hospital["actual"]) == (1500.0, 300.0)
+    first_year = {b["kind"]: b["values"][0] for b in run.summary["regulations"][0]["benefits"]}
+    assert hospital["projected"] == pytest.approx(
+        first_year.get("hospital", 0) + first_year.get("outpatient", 0), abs=0.01
+    )
+    assert death["ratio"] == pytest.approx(death["projected"] / 1500, abs=0.01)
+    page = client.get(response["Location"]).content.decode()
+    assert "ปีแรกของการคาดการณ์เทียบกับบัญชีจริง" in page and "1,500.00" in page
