@@ -4,6 +4,11 @@ scholarships, disasters, deaths of the demo's deceased members paid to their ben
 each decided by the engine under the version in force on its event date, approved by two
 committee members, and paid through the books with a payment voucher.
 
+The governance demo runs first: both versions cite the resolutions on the regulation of the
+founding and the amending general assemblies, and approvals given at a monthly committee
+meeting cite its resolution approving the claims (when it recorded one). Without those records
+(a fund too small for the governance demo) the versions keep their resolutions as text.
+
 Written in bulk (a few statements per table) so the demo stays quick: the decisions are the
 engine's, the entries go through ``ledger.services.entries_post`` like every other payment.
 """
@@ -40,6 +45,7 @@ from kongtun.claims.services import (
 )
 from kongtun.contributions.services import fiscal_year_be
 from kongtun.funds.models import Fund, FundRole, Role
+from kongtun.governance.models import Resolution
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post
 from kongtun.members.models import Member
@@ -109,6 +115,16 @@ def _founding_content(prototype: Regulation, changes: dict[str, str]) -> dict[st
     return data
 
 
+def _regulation_resolution(fund: Fund, day: dt.date) -> Resolution | None:
+    """The resolution on the regulation of the meeting held that day, when the governance demo
+    recorded it (it runs first); the version then cites it, else its text stands."""
+    return (
+        Resolution.objects.filter(fund=fund, topic=Resolution.Topic.REGULATION, meeting__date=day)
+        .order_by("number")
+        .first()
+    )
+
+
 def _versions(fund: Fund, *, today: dt.date, actor: Any) -> VersionTimeline:
     spec = VERSIONS[fund.short_code]
     founding = version_start_from_prototype(
@@ -118,10 +134,12 @@ def _versions(fund: Fund, *, today: dt.date, actor: Any) -> VersionTimeline:
     version_save_data(
         version=founding, data=_founding_content(proto, spec["founding_changes"]), actor=actor
     )
+    founding_day = fund.founded_on - dt.timedelta(days=10)
     version_approve(
         version=founding,
         resolution=spec["founding_resolution"],
-        resolution_date=fund.founded_on - dt.timedelta(days=10),
+        resolution_date=founding_day,
+        resolution_record=_regulation_resolution(fund, founding_day),
         effective_date=fund.founded_on,
         actor=actor,
         today=today,
@@ -139,6 +157,7 @@ def _versions(fund: Fund, *, today: dt.date, actor: Any) -> VersionTimeline:
             version=amendment,
             resolution=spec["amendment_resolution"],
             resolution_date=spec["amendment_meeting"],
+            resolution_record=_regulation_resolution(fund, spec["amendment_meeting"]),
             effective_date=spec["amendment_date"],
             actor=actor,
             today=today,
@@ -415,6 +434,13 @@ def _write(fund: Fund, planned: list[Planned], *, today: dt.date) -> None:
             )
     claims = Claim.objects.bulk_create(claims, batch_size=500)
     plans = [p for items in sorted(by_fy.items()) for p in items[1]]
+    # The monthly committee meeting's resolution approving the claims, when it recorded one.
+    approving = {
+        r.meeting.date: r
+        for r in Resolution.objects.filter(fund=fund, topic=Resolution.Topic.CLAIMS)
+        .select_related("meeting")
+        .order_by("number")
+    }
     reviews: list[ClaimApproval] = []
     evidence: list[ClaimEvidence] = []
     for claim, p in zip(claims, plans, strict=True):
@@ -450,6 +476,7 @@ def _write(fund: Fund, planned: list[Planned], *, today: dt.date) -> None:
                         user=user,
                         action=ReviewAction.APPROVE,
                         amount=claim.amount_proposed,
+                        resolution=approving.get(p.approved_on) if p.approved_on else None,
                         at=_at(p.approved_on or p.candidate.filed_on, 10),
                     )
                 )

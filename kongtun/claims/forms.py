@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from kongtun.claims.models import ClaimStatus, Payout, Relative, ReviewAction
 from kongtun.claims.services import EVIDENCE_MAX_BYTES, ClaimInput
 from kongtun.core.forms import BahtField, ThaiDateField
-from kongtun.funds.models import Village
+from kongtun.funds.models import Fund, Village
+from kongtun.governance.forms import ResolutionSelect
+from kongtun.governance.models import Resolution
 from kongtun.members.models import Sex
 
 SCHOOL_LEVELS = [
@@ -106,6 +110,21 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed to reject, to ask for more evidence, or to pay less."),
     )
+
+    def __init__(self, *args: Any, fund: Fund, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        select = ResolutionSelect(
+            fund=fund,
+            on_or_before=today,
+            topic_first=Resolution.Topic.CLAIMS,
+            first_label=_("Resolutions on claims"),
+            others_label=_("Other resolutions"),
+            label=_("resolution of the meeting"),
+            required=False,
+            help_text=_("When the committee decided the claim at a meeting on record."),
+        )
+        if select.has_resolutions:
+            self.fields["resolution"] = select
 
 
 class EvidenceForm(forms.Form):

@@ -210,7 +210,8 @@ class ReviewAction(models.TextChoices):
 
 
 class ClaimApproval(models.Model):
-    """One committee member's review of a claim in one round. A person approves a round once."""
+    """One committee member's review of a claim in one round. A person approves a round once;
+    a review may cite the resolution of the meeting that decided the claim."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
     round = models.PositiveSmallIntegerField()
@@ -218,6 +219,15 @@ class ClaimApproval(models.Model):
     action = models.CharField(_("decision"), max_length=14, choices=ReviewAction.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    #: The committee's resolution (มติ) when the claim was decided at a meeting on record.
+    resolution = models.ForeignKey(
+        "governance.Resolution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claim_reviews",
+        verbose_name=_("resolution"),
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

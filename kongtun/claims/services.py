@@ -39,6 +39,7 @@ from kongtun.core.models import counter_next, counter_reserve
 from kongtun.core.thaidates import format_date
 from kongtun.funds.access import CAPABILITIES, Cap
 from kongtun.funds.models import Fund, FundRole
+from kongtun.governance.models import Resolution
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entry_post
 from kongtun.members.models import Beneficiary, Member
@@ -466,10 +467,7 @@ def can_decide(user: AbstractBaseUser, fund: Fund, on: dt.date | None = None) ->
     if CommitteeTerm.objects.filter(fund=fund).exists():
         on = on or timezone.localdate()
         return (
-            terms_in_office(fund, on)
-            .filter(user=user)
-            .exclude(position=Position.AUDITOR)
-            .exists()
+            terms_in_office(fund, on).filter(user=user).exclude(position=Position.AUDITOR).exists()
         )
     roles = set(
         FundRole.objects.filter(user=user, fund=fund, revoked_at__isnull=True).values_list(
@@ -503,6 +501,7 @@ def claim_review(
     reason: str = "",
     amount: Decimal | None = None,
     today: dt.date | None = None,
+    resolution: Resolution | None = None,
 ) -> Claim:
     """One committee member's decision on a claim.
 
@@ -510,6 +509,8 @@ def claim_review(
     amount in the current round. ``amount`` below the regulation's needs a written reason (it
     starts a new round: earlier approvals were for another amount); above it is refused.
     reject / more_evidence — with a reason.
+    ``resolution`` — the fund's resolution of the meeting that decided the claim (on or before
+    today), cited by the review.
     """
     today = today or timezone.localdate()
     claim = (
@@ -535,11 +536,18 @@ def claim_review(
         raise ValidationError(
             {"__all__": [_("This claim is %(status)s.") % {"status": claim.get_status_display()}]}
         )
+    if resolution is not None:
+        resolution = _cited_resolution(claim, resolution, today)
     if action != ReviewAction.APPROVE:
         if not reason:
             raise ValidationError({"reason": [_("Please give the reason.")]})
         ClaimApproval.objects.create(
-            claim=claim, round=claim.round, user=actor, action=action, reason=reason[:500]
+            claim=claim,
+            round=claim.round,
+            user=actor,
+            action=action,
+            reason=reason[:500],
+            resolution=resolution,
         )
         claim.status = (
             ClaimStatus.REJECTED if action == ReviewAction.REJECT else ClaimStatus.MORE_EVIDENCE
@@ -592,6 +600,7 @@ def claim_review(
                 action=ReviewAction.APPROVE,
                 amount=claim.amount_proposed,
                 reason=reason[:500],
+                resolution=resolution,
             )
     except IntegrityError:
         raise ValidationError({"__all__": [_("You have already approved this claim.")]}) from None
@@ -603,6 +612,22 @@ def claim_review(
         claim.approved_at = timezone.now()
         claim.save(update_fields=["status", "amount_approved", "approved_at"])
     return claim
+
+
+def _cited_resolution(claim: Claim, resolution: Resolution, today: dt.date) -> Resolution:
+    """The resolution a review cites: the claim's fund's, of a meeting on or before today."""
+    found = (
+        Resolution.objects.select_related("meeting")
+        .filter(pk=resolution.pk, fund_id=claim.fund_id)
+        .first()
+    )
+    if found is None:
+        raise ValidationError({"resolution": [_("Choose one of this fund's resolutions.")]})
+    if found.meeting.date > today:
+        raise ValidationError(
+            {"resolution": [_("This resolution's meeting is after today: it cannot be cited yet.")]}
+        )
+    return found
 
 
 def _recheck_caps(claim: Claim) -> None:
@@ -638,9 +663,7 @@ def claim_redecide(
     """Decide an open claim again (after more evidence, corrected details, or other claims
     granted in between): a new decision as of today and a new approval round."""
     today = today or timezone.localdate()
-    claim = (
-        Claim.objects.select_for_update(of=("self",)).select_related("member").get(pk=claim.pk)
-    )
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("member").get(pk=claim.pk)
     _check_open(claim)
     data = data or ClaimInput.from_claim(claim)
     data = ClaimInput(

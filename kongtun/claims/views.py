@@ -229,14 +229,18 @@ def _detail_page(
             "checklist": [(evidence_label(e), e.clause, e.code in have) for e in required],
             "missing": evidence_missing(claim),
             "evidence": evidence,
-            "reviews": claim.reviews.select_related("user").order_by("at", "id"),
+            "reviews": claim.reviews.select_related("user", "resolution").order_by("at", "id"),
             "approvals": approvals,
             "approvals_required": policy.approvals_required,
             "already_approved": any(a.user_id == user.pk for a in approvals),
             "claimant": claimant,
             "can_review": can_review,
             "review_form": review_form
-            or ReviewForm(initial={"amount": claim.amount_proposed, "action": "approve"}),
+            or ReviewForm(
+                initial={"amount": claim.amount_proposed, "action": "approve"},
+                fund=claim.fund,
+                today=timezone.localdate(),
+            ),
             "can_upload": can_upload,
             "evidence_form": evidence_form or EvidenceForm(requirements=requirements),
             "paper_form": PaperEvidenceForm(requirements=requirements) if decider else None,
@@ -254,7 +258,8 @@ def _detail_page(
 @require_POST
 def claim_review_view(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
     claim = _claim_or_404(access, claim_id)
-    form = ReviewForm(request.POST)
+    today = timezone.localdate()
+    form = ReviewForm(request.POST, fund=access.fund, today=today)
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -264,6 +269,8 @@ def claim_review_view(request: HttpRequest, access: FundAccess, claim_id: int) -
                 action=d["action"],
                 reason=d["reason"],
                 amount=d["amount"],
+                resolution=d.get("resolution"),
+                today=today,
             )
             text = {
                 ReviewAction.APPROVE: _("Your approval is recorded."),
@@ -406,7 +413,7 @@ def claim_voucher(request: HttpRequest, access: FundAccess, claim_id: int) -> Ht
             "payout": payout,
             "approvals": [
                 r
-                for r in claim.reviews.select_related("user").order_by("at")
+                for r in claim.reviews.select_related("user", "resolution").order_by("at")
                 if r.action == ReviewAction.APPROVE and r.round == claim.round
             ],
         },

@@ -19,8 +19,10 @@ def _steps() -> list[Callable[..., None]]:
     from kongtun.governance import demo as governance_demo
     from kongtun.reports import demo as reports_demo
 
-    # reports_demo closes every ended month: keep it last of the steps that post entries.
-    return [contributions_demo.step, claims_demo.step, governance_demo.step, reports_demo.step]
+    # governance_demo records the meetings before claims_demo approves the regulation versions
+    # and the claims they decided (both cite the meetings' resolutions); reports_demo closes
+    # every ended month: keep it last of the steps that post entries.
+    return [contributions_demo.step, governance_demo.step, claims_demo.step, reports_demo.step]
 
 
 STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step]

@@ -9,6 +9,10 @@
   committee again (the logins are re-elected, one or two other seats change).
 - Monthly committee meetings over the last two years with attendance, minutes and
   resolutions (one of them without a quorum, so it has none), and the next one planned.
+
+It runs before the claims demo (``demo.loader``), which approves the founding and amended
+regulation versions citing the resolutions on the regulation recorded here, and cites the
+monthly meetings' resolutions on claims in the approvals given that day.
 """
 
 from __future__ import annotations

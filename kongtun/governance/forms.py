@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -12,15 +14,64 @@ from kongtun.governance.selectors import resolution_choices
 from kongtun.members.models import Member
 
 
-class ResolutionSelect(forms.ChoiceField):
-    """A select of the fund's resolutions (newest first); cleans to the Resolution."""
+def resolution_select_choices(
+    fund: Fund,
+    *,
+    on_or_before: dt.date | None = None,
+    topic_first: str | None = None,
+    first_label: object = "",
+    others_label: object = "",
+) -> list[tuple[str, object]]:
+    """The choices of a resolution select, newest first. With ``topic_first``, the resolutions
+    of that topic come first in their own group and the others follow in a second group (a
+    meeting may have recorded the decision under another topic)."""
+    every = [(str(pk), label) for pk, label in resolution_choices(fund, on_or_before=on_or_before)]
+    if not topic_first or not every:
+        return [("", "—"), *every]
+    first = {
+        str(pk)
+        for pk, _label in resolution_choices(fund, topic=topic_first, on_or_before=on_or_before)
+    }
+    top = [c for c in every if c[0] in first]
+    rest = [c for c in every if c[0] not in first]
+    if not top or not rest:
+        return [("", "—"), *every]
+    return [("", "—"), (first_label, top), (others_label, rest)]
 
-    def __init__(self, *, fund: Fund, **kwargs: object) -> None:
+
+class ResolutionSelect(forms.ChoiceField):
+    """A select of the fund's resolutions (newest first); cleans to the Resolution.
+
+    ``on_or_before`` leaves out resolutions of later meetings; ``topic_first`` groups that
+    topic's resolutions first (``first_label``) before the others (``others_label``)."""
+
+    default_error_messages = {"invalid_choice": _("Choose one of this fund's resolutions.")}
+
+    def __init__(
+        self,
+        *,
+        fund: Fund,
+        on_or_before: dt.date | None = None,
+        topic_first: str | None = None,
+        first_label: object = "",
+        others_label: object = "",
+        **kwargs: object,
+    ) -> None:
         self.fund = fund
         super().__init__(
-            choices=[("", "—")] + [(str(pk), label) for pk, label in resolution_choices(fund)],
+            choices=resolution_select_choices(
+                fund,
+                on_or_before=on_or_before,
+                topic_first=topic_first,
+                first_label=first_label,
+                others_label=others_label,
+            ),
             **kwargs,
         )
+
+    @property
+    def has_resolutions(self) -> bool:
+        return len(self.choices) > 1
 
     def clean(self, value: object) -> Resolution | None:
         value = super().clean(value)

@@ -7,6 +7,7 @@ result (``services.version_save_data``), so every rule is checked in one place.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -14,6 +15,9 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.forms import BahtField, ThaiDateField
+from kongtun.funds.models import Fund
+from kongtun.governance.forms import ResolutionSelect
+from kongtun.governance.models import Resolution
 from kongtun.regulations.engine import PROTOTYPES
 
 KIND_CHOICES = [
@@ -135,12 +139,18 @@ class YamlForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    """The approving meeting: one of the fund's recorded resolutions (its label and its
+    meeting's date are taken from it), or — for a meeting not recorded in Kongtun, such as a
+    founding meeting held before the fund used it — the resolution as text with its date.
+    The service checks that one of the two is given."""
+
     resolution = forms.CharField(
         label=_("meeting resolution"),
         max_length=300,
+        required=False,
         help_text=_("e.g. General assembly 1/2567, agenda 4"),
     )
-    resolution_date = ThaiDateField(label=_("date of the meeting"))
+    resolution_date = ThaiDateField(label=_("date of the meeting"), required=False)
     effective_date = ThaiDateField(
         label=_("in force from"),
         help_text=_("Claims for events from this day are decided under it."),
@@ -148,6 +158,24 @@ class ApproveForm(forms.Form):
     warnings_read = forms.BooleanField(
         label=_("The meeting saw the warnings of the check"), required=False
     )
+
+    def __init__(self, *args: Any, fund: Fund, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        select = ResolutionSelect(
+            fund=fund,
+            on_or_before=today,
+            topic_first=Resolution.Topic.REGULATION,
+            first_label=_("Resolutions on the regulation"),
+            others_label=_("Other resolutions"),
+            label=_("resolution on record"),
+            required=False,
+            help_text=_(
+                "The resolution's text and its meeting's date are recorded with the version."
+            ),
+        )
+        if select.has_resolutions:
+            self.fields["resolution_record"] = select
+            self.order_fields(["resolution_record"])
 
 
 # --- general ---------------------------------------------------------------------------------

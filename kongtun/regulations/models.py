@@ -2,7 +2,8 @@
 
 The YAML text in ``content`` is the source of truth (the format of
 ``docs/regulation-format.md``); ``clauses`` is a parsed copy for display and search. A draft is
-edited freely; approval records the meeting resolution and the effective date, and from then on
+edited freely; approval records the meeting resolution (a ``governance.Resolution`` of the fund
+when the meeting is on record, else as text) and the effective date, and from then on
 the row never changes: an amendment is a new version (a database trigger refuses any UPDATE
 of an approved row, see ``triggers.py``). A claim is decided under the approved version in
 force on its event date (``selectors.version_in_force``).
@@ -42,6 +43,16 @@ class RegulationVersion(models.Model):
         help_text=_("e.g. General assembly 1/2567, agenda 4"),
     )
     resolution_date = models.DateField(_("date of the meeting"), null=True, blank=True)
+    #: The resolution on the fund's governance record, when the meeting is recorded in Kongtun;
+    #: ``resolution`` and ``resolution_date`` then hold its label and its meeting's date.
+    resolution_record = models.ForeignKey(
+        "governance.Resolution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regulation_versions",
+        verbose_name=_("resolution on record"),
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

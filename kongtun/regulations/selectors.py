@@ -28,7 +28,9 @@ def regulation_of(version: RegulationVersion) -> Regulation:
 
 
 def versions(*, fund: Fund, include_drafts: bool = True) -> QuerySet[RegulationVersion]:
-    qs = RegulationVersion.objects.filter(fund=fund).select_related("previous", "approved_by")
+    qs = RegulationVersion.objects.filter(fund=fund).select_related(
+        "previous", "approved_by", "resolution_record"
+    )
     if not include_drafts:
         qs = qs.filter(status=VersionStatus.APPROVED)
     return qs.order_by("-number")

@@ -2,8 +2,9 @@
 
 A draft's YAML is validated by the engine on every save, so a draft always loads; its errors
 are reported with the path and the YAML line, in the user's language. Approval records the
-meeting resolution and the effective date; an approved version never changes (the service
-refuses, and a database trigger backs it).
+meeting resolution (the fund's recorded ``governance.Resolution``, or text for a meeting not on
+record) and the effective date; an approved version never changes (the service refuses, and a
+database trigger backs it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from kongtun.core.models import counter_next
 from kongtun.funds.models import Fund
+from kongtun.governance.models import Resolution
+from kongtun.governance.selectors import resolution_label
 from kongtun.regulations.engine import (
     PROTOTYPES,
     FormatError,
@@ -210,26 +213,49 @@ def version_save_data(
 def version_approve(
     *,
     version: RegulationVersion,
-    resolution: str,
-    resolution_date: dt.date,
-    effective_date: dt.date,
+    resolution: str = "",
+    resolution_date: dt.date | None = None,
+    effective_date: dt.date | None,
     actor: AbstractBaseUser | None,
     today: dt.date | None = None,
+    resolution_record: Resolution | None = None,
 ) -> RegulationVersion:
     """Record the meeting's approval. From the effective date on, claims are decided under
     this version; it must take effect after every version approved before it, and no claim
-    may already have been decided for an event on or after that date under another version."""
+    may already have been decided for an event on or after that date under another version.
+
+    ``resolution_record`` cites the fund's recorded resolution (its meeting on or before
+    today): the text and the date are then its label and its meeting's date, whatever
+    ``resolution`` and ``resolution_date`` say. Without it they are required (a meeting the
+    fund does not keep in Kongtun, such as a founding meeting before the fund used it)."""
     from kongtun.claims.models import Claim
 
     today = today or timezone.localdate()
     version = _locked_draft(version)
     errors: dict[str, list[str]] = {}
-    if not (resolution or "").strip():
-        errors["resolution"] = [_("Name the meeting resolution that approved this version.")]
-    if resolution_date is None:
-        errors["resolution_date"] = [_("Please enter a date.")]
-    elif resolution_date > today:
-        errors["resolution_date"] = [_("The meeting cannot be in the future.")]
+    if resolution_record is not None:
+        record = (
+            Resolution.objects.select_related("meeting")
+            .filter(pk=resolution_record.pk, fund_id=version.fund_id)
+            .first()
+        )
+        if record is None:
+            errors["resolution_record"] = [_("Choose one of this fund's resolutions.")]
+        elif record.meeting.date > today:
+            errors["resolution_record"] = [
+                _("This resolution's meeting is after today: it cannot have approved the version.")
+            ]
+        else:
+            resolution = resolution_label(record)
+            resolution_date = record.meeting.date
+        resolution_record = record
+    else:
+        if not (resolution or "").strip():
+            errors["resolution"] = [_("Name the meeting resolution that approved this version.")]
+        if resolution_date is None:
+            errors["resolution_date"] = [_("Please enter a date.")]
+        elif resolution_date > today:
+            errors["resolution_date"] = [_("The meeting cannot be in the future.")]
     if effective_date is None:
         errors["effective_date"] = [_("Please enter a date.")]
     else:
@@ -262,6 +288,7 @@ def version_approve(
     version.status = VersionStatus.APPROVED
     version.resolution = resolution.strip()[:300]
     version.resolution_date = resolution_date
+    version.resolution_record = resolution_record
     version.effective_date = effective_date
     version.approved_at = timezone.now()
     version.approved_by = _user(actor)

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -66,7 +67,9 @@ def _lang() -> str:
 
 def _version_or_404(access: FundAccess, version_id: int) -> RegulationVersion:
     version = (
-        RegulationVersion.objects.select_related("fund", "previous", "approved_by")
+        RegulationVersion.objects.select_related(
+            "fund", "previous", "approved_by", "resolution_record"
+        )
         .filter(pk=version_id, fund=access.fund)
         .first()
     )
@@ -86,8 +89,6 @@ def _draft_or_404(access: FundAccess, version_id: int) -> RegulationVersion:
 
 @fund_view(Cap.VIEW_FUND)
 def regulation_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
-    from django.utils import timezone
-
     committee = access.can(Cap.VIEW_MEMBERS)
     rows = list(versions(fund=access.fund, include_drafts=committee))
     current = version_in_force(fund=access.fund, on=timezone.localdate())
@@ -241,7 +242,8 @@ def regulation_approve(request: HttpRequest, access: FundAccess, version_id: int
     version = _draft_or_404(access, version_id)
     lang = _lang()
     warnings = [render_warning(w, lang) for w in check_draft(regulation_of(version))]
-    form = ApproveForm(request.POST or None)
+    today = timezone.localdate()
+    form = ApproveForm(request.POST or None, fund=access.fund, today=today)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if warnings and not d["warnings_read"]:
@@ -252,8 +254,10 @@ def regulation_approve(request: HttpRequest, access: FundAccess, version_id: int
                     version=version,
                     resolution=d["resolution"],
                     resolution_date=d["resolution_date"],
+                    resolution_record=d.get("resolution_record"),
                     effective_date=d["effective_date"],
                     actor=request.user,
+                    today=today,
                 )
                 messages.success(
                     request,

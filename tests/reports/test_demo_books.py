@@ -1,5 +1,6 @@
 """The demo: every ended month closed with its published root, intact books, a committee with
-the demo logins, gap-free resolutions, and receipts that verify on the public page."""
+the demo logins, gap-free resolutions cited by the regulation versions and claim approvals, and
+receipts that verify on the public page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections import defaultdict
 import pytest
 from django.contrib.auth import get_user_model
 
+from kongtun.claims.demo import VERSIONS
+from kongtun.claims.models import ClaimApproval
 from kongtun.contributions.models import Receipt
 from kongtun.demo import people
 from kongtun.demo.loader import load_demo
@@ -16,6 +19,7 @@ from kongtun.governance.models import Meeting, Resolution
 from kongtun.governance.selectors import committee_on, is_committee_member
 from kongtun.ledger.models import MonthClose
 from kongtun.ledger.seal import verify
+from kongtun.regulations.models import RegulationVersion
 from kongtun.reports.demo import months_to_close
 from tests.conftest import TODAY
 
@@ -73,3 +77,17 @@ def test_demo_books_committee_and_public_verification(small_demo, client):
             numbers[year].append(number)
         assert all(sorted(n) == list(range(1, len(n) + 1)) for n in numbers.values())
         assert Resolution.objects.filter(fund=fund, topic="appointment").count() >= 4
+        # the founding and amended regulation cite the general assemblies' resolutions, and
+        # approvals given at a monthly committee meeting cite its resolution on claims
+        versions = list(RegulationVersion.objects.filter(fund=fund).order_by("number"))
+        assert len(versions) == 2
+        for v in versions:
+            assert v.resolution_record.topic == "regulation"
+            assert v.resolution_date == v.resolution_record.meeting.date
+        assert versions[1].resolution_date == VERSIONS[fund.short_code]["amendment_meeting"]
+        cited = ClaimApproval.objects.filter(claim__fund=fund, resolution__isnull=False)
+        assert cited.exists()
+        assert all(
+            r.resolution.topic == "claims" and r.at.date() == r.resolution.meeting.date
+            for r in cited.select_related("resolution__meeting")
+        )
