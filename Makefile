@@ -40,6 +40,7 @@ bench: install
 
 lint: install
 	$(PY) -m ruff check kongtun tests bench scripts
+	$(PY) -m ruff format --check kongtun tests bench scripts
 
 clean:
 	rm -rf var/test_* .pytest_cache .hypothesis

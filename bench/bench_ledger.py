@@ -46,8 +46,11 @@ def build_books(lines: int, seed: int = 1) -> object:
 
     fund = fund_create(
         data=FundInput(
-            name_th="กองทุนทดสอบความเร็ว", short_code="BENCH", province_code="51",
-            district=AreaInput("5107", "บ้านธิ"), subdistrict=AreaInput("510701", "บ้านธิ"),
+            name_th="กองทุนทดสอบความเร็ว",
+            short_code="BENCH",
+            province_code="51",
+            district=AreaInput("5107", "บ้านธิ"),
+            subdistrict=AreaInput("510701", "บ้านธิ"),
             founded_on=dt.date(2010, 1, 1),
         ),
         actor=None,
@@ -102,8 +105,11 @@ def time_hledger(fund: object, workdir: Path) -> tuple[float | None, dict]:
     from kongtun.ledger.export import hledger_journal
 
     if shutil.which("hledger") is None:
-        print("hledger is missing: install Debian's hledger (apt-get install hledger) for the "
-              "baseline", file=sys.stderr)
+        print(
+            "hledger is missing: install Debian's hledger (apt-get install hledger) for the "
+            "baseline",
+            file=sys.stderr,
+        )
         return None, {}
     journal = workdir / "books.journal"
     with journal.open("w", encoding="utf-8") as f:
@@ -111,7 +117,9 @@ def time_hledger(fund: object, workdir: Path) -> tuple[float | None, dict]:
     started = time.perf_counter()
     out = subprocess.run(
         ["hledger", "-f", str(journal), "bal", "--flat", "--no-total", "-O", "csv"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     elapsed = time.perf_counter() - started
     balances = {}

@@ -203,9 +203,7 @@ def verify(fund: Fund, *, published_heads: dict[str, str] | None = None) -> Veri
     fromhex = bytes.fromhex
     keyed = hashlib.blake2b(key=_seal_key(), digest_size=16)  # keyed once, copied per entry
     leaves_by_month: dict[str, list[str]] = {}
-    for seq, label, content, prev_hash, stored, mac in entry_contents(
-        fund.pk, 1, with_month=True
-    ):
+    for seq, label, content, prev_hash, stored, mac in entry_contents(fund.pk, 1, with_month=True):
         count += 1
         if seq != expected_seq:
             findings.append(Finding(seq, "sequence", f"expected entry {expected_seq}, found {seq}"))
@@ -227,9 +225,7 @@ def verify(fund: Fund, *, published_heads: dict[str, str] | None = None) -> Veri
             check = keyed.copy()
             check.update(digest.digest())
             if check.hexdigest() != mac:
-                findings.append(
-                    Finding(seq, "forged", "the seal was not made by this application")
-                )
+                findings.append(Finding(seq, "forged", "the seal was not made by this application"))
         leaves_by_month.setdefault(label, []).append(stored)
         previous = stored
     seals = EntrySeal.objects.filter(fund=fund).count()

@@ -435,10 +435,26 @@ def test_with_a_committee_record_only_those_in_office_that_day_may_approve(fund,
         role_grant(fund=fund, user=user, role=Role.COMMITTEE, actor=None)
     assert can_decide(retired, fund)  # no committee record yet: roles decide
     appointed = resolve(assembly(fund, dt.date(2020, 1, 1), present=fund.members.count()))
-    term_appoint(fund=fund, position="committee", start_date=dt.date(2020, 1, 1), resolution=appointed,
-                 person_name="ที่นั่งอยู่", user=seated, grant_role=False, actor=None)
-    term_appoint(fund=fund, position="auditor", start_date=dt.date(2020, 1, 1), resolution=appointed,
-                 person_name="ผู้ตรวจสอบ", user=auditor, grant_role=False, actor=None)
+    term_appoint(
+        fund=fund,
+        position="committee",
+        start_date=dt.date(2020, 1, 1),
+        resolution=appointed,
+        person_name="ที่นั่งอยู่",
+        user=seated,
+        grant_role=False,
+        actor=None,
+    )
+    term_appoint(
+        fund=fund,
+        position="auditor",
+        start_date=dt.date(2020, 1, 1),
+        resolution=appointed,
+        person_name="ผู้ตรวจสอบ",
+        user=auditor,
+        grant_role=False,
+        actor=None,
+    )
     today = dt.date(2026, 11, 25)
     assert can_decide(seated, fund, today)
     assert not can_decide(retired, fund, today)  # holds a role, but no seat

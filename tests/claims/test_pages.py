@@ -322,7 +322,9 @@ def test_the_approval_count_is_set_on_the_settings_page(fund, world, client):
     assert client.post(url(fund, "settings"), {"approvals_required": "1"}).status_code == 403
 
 
-def test_a_member_sends_a_claim_back_only_after_more_evidence_was_asked(fund, world, client, deciders):
+def test_a_member_sends_a_claim_back_only_after_more_evidence_was_asked(
+    fund, world, client, deciders
+):
     from kongtun.claims.services import claim_review
 
     claim = file_claim(fund, hospital(world.members_a[0], on=recent()), today=timezone.localdate())

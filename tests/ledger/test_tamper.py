@@ -96,8 +96,14 @@ def first_bad(fund) -> int | None:
 
 def test_an_edited_amount_is_caught_at_its_entry(books):
     # A careful attacker keeps the entry balanced: +1 baht on both sides.
-    run("UPDATE ledger_journalline SET amount_satang = amount_satang + 100 WHERE entry_id = %s AND amount_satang > 0", [entry_id(books, 4)])
-    run("UPDATE ledger_journalline SET amount_satang = amount_satang - 100 WHERE entry_id = %s AND amount_satang < 0", [entry_id(books, 4)])
+    run(
+        "UPDATE ledger_journalline SET amount_satang = amount_satang + 100 WHERE entry_id = %s AND amount_satang > 0",
+        [entry_id(books, 4)],
+    )
+    run(
+        "UPDATE ledger_journalline SET amount_satang = amount_satang - 100 WHERE entry_id = %s AND amount_satang < 0",
+        [entry_id(books, 4)],
+    )
     assert first_bad(books) == 4
 
 

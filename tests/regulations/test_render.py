@@ -72,7 +72,9 @@ def _msgids_of_the_pages() -> set[str]:
         ):
             found.add(message[0] if isinstance(message, tuple) else message)
     trans = re.compile(r"""{%\s*trans\s+(["'])(.*?)\1""")
-    block = re.compile(r"{%\s*blocktrans\b[^%]*%}(.*?)(?:{%\s*plural\s*%}.*?)?{%\s*endblocktrans\s*%}", re.S)
+    block = re.compile(
+        r"{%\s*blocktrans\b[^%]*%}(.*?)(?:{%\s*plural\s*%}.*?)?{%\s*endblocktrans\s*%}", re.S
+    )
     for path in (app / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         found.update(m.group(2) for m in trans.finditer(text))
