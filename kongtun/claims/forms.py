@@ -196,3 +196,11 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["benefit"].choices = [("", _("all benefits")), *benefits]
         self.fields["village"].queryset = Village.objects.filter(fund=fund).order_by("number")
+
+
+class PayoutVoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why the payment is cancelled"),
+        max_length=300,
+        help_text=_("For example: paid to the wrong person, wrong amount, money returned."),
+    )

@@ -164,6 +164,14 @@ class Claim(models.Model):
     def is_open(self) -> bool:
         return self.status in (ClaimStatus.SUBMITTED, ClaimStatus.MORE_EVIDENCE)
 
+    @property
+    def payout(self) -> Payout | None:
+        """The payment that stands (not cancelled), if any. Lists prefetch it
+        (``selectors.with_live_payout``) into ``live_payouts``."""
+        if hasattr(self, "live_payouts"):
+            return self.live_payouts[0] if self.live_payouts else None
+        return self.payouts.filter(voided_at__isnull=True).first()
+
 
 def evidence_path(instance: ClaimEvidence, filename: str) -> str:
     """claims/<fund>/<claim>/<random>.<ext>: the stored name never comes from the user."""
@@ -249,13 +257,18 @@ class ClaimApproval(models.Model):
 
 
 class Payout(models.Model):
-    """The payment of an approved claim: one voucher (ใบสำคัญจ่าย) and one journal entry."""
+    """The payment of an approved claim: one voucher (ใบสำคัญจ่าย) and one journal entry.
+
+    A payment made in error (wrong person, wrong amount, money returned) is cancelled, never
+    deleted: its voucher number stays on record, a reversing entry is posted
+    (``void_entry``) and the claim is approved-unpaid again. A claim has at most one payment
+    that is not cancelled (a database constraint)."""
 
     class Source(models.TextChoices):
         CASH = "cash", _("cash")
         BANK = "bank", _("bank")
 
-    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="payout")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payouts")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
     number = models.PositiveIntegerField(_("voucher number"))
@@ -270,6 +283,14 @@ class Payout(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    void_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="voided_payout", null=True, blank=True
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(_("why the payment is cancelled"), max_length=300, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["fund", "fiscal_year", "number"]
@@ -279,6 +300,14 @@ class Payout(models.Model):
                 fields=["fund", "fiscal_year", "number"], name="payout_unique_number"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(voided_at__isnull=True), name="payout_one_live"
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True)
+                | (Q(void_entry__isnull=False) & ~Q(void_reason="")),
+                name="payout_void_has_reversal_and_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -287,3 +316,7 @@ class Payout(models.Model):
     @property
     def display_number(self) -> str:
         return f"{self.fiscal_year}/{self.number:05d}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

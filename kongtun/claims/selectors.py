@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from kongtun.claims.models import Claim
+from kongtun.claims.models import Claim, Payout
 from kongtun.funds.models import Fund
 from kongtun.members.models import Member
 from kongtun.regulations.describe import benefit_name, cap_text
@@ -16,6 +16,12 @@ from kongtun.regulations.engine import MemberHistory, Regulation, year_window
 from kongtun.regulations.history import member_history
 from kongtun.regulations.models import RegulationVersion
 from kongtun.regulations.selectors import regulation_of, version_in_force
+
+
+def with_live_payout(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Claims with the payment that stands (``claim.payout``) fetched in one more query."""
+    live = Payout.objects.filter(voided_at__isnull=True)
+    return qs.prefetch_related(Prefetch("payouts", queryset=live, to_attr="live_payouts"))
 
 
 def claim_search(
@@ -29,7 +35,9 @@ def claim_search(
     member_id: int | None = None,
 ) -> QuerySet[Claim]:
     """Claims of a fund, newest first; the period filters the event date."""
-    qs = Claim.objects.filter(fund=fund).select_related("member", "member__village", "payout")
+    qs = with_live_payout(
+        Claim.objects.filter(fund=fund).select_related("member", "member__village")
+    )
     if status:
         qs = qs.filter(status=status)
     if benefit:

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,13 @@ from kongtun.funds.access import CAPABILITIES, Cap
 from kongtun.funds.models import Fund, FundRole
 from kongtun.governance.models import Resolution
 from kongtun.ledger.models import SourceType
-from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entry_post
+from kongtun.ledger.services import (
+    EntryDraft,
+    LineDraft,
+    account_for,
+    entry_post,
+    entry_reverse,
+)
 from kongtun.members.models import Beneficiary, Member
 from kongtun.regulations.engine import Decision, Event, Evidence, Regulation, Step, decide
 from kongtun.regulations.engine.render import render_step
@@ -782,7 +789,10 @@ def claim_pay(
         .select_related("member", "fund")
         .get(pk=claim.pk)
     )
-    if claim.status == ClaimStatus.PAID or Payout.objects.filter(claim=claim).exists():
+    if (
+        claim.status == ClaimStatus.PAID
+        or Payout.objects.filter(claim=claim, voided_at__isnull=True).exists()
+    ):
         raise ValidationError({"__all__": [_("This claim has already been paid.")]})
     if claim.status != ClaimStatus.APPROVED:
         raise ValidationError({"__all__": [_("Only an approved claim can be paid.")]})
@@ -849,5 +859,42 @@ def claim_pay(
         created_by=_user(actor),
     )
     claim.status = ClaimStatus.PAID
+    claim.save(update_fields=["status"])
+    return payout
+
+
+@transaction.atomic
+def payout_void(
+    *,
+    payout: Payout,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
+) -> Payout:
+    """Cancel a payment made in error (wrong person or amount, money returned): the voucher
+    keeps its number and shows it is cancelled, a reversing entry is posted in an open month,
+    and the claim is approved-unpaid again, to be paid correctly."""
+    today = today or timezone.localdate()
+    claim = Claim.objects.select_for_update(of=("self",)).get(pk=payout.claim_id)
+    payout = Payout.objects.select_for_update().get(pk=payout.pk)
+    if payout.voided_at is not None:
+        raise ValidationError({"__all__": [_("This payment is already cancelled.")]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Please give the reason.")]})
+    with translation.override(settings.LANGUAGE_CODE):  # the books are kept in Thai
+        why = str(_("payment voucher %(number)s cancelled: %(reason)s")) % {
+            "number": payout.display_number,
+            "reason": reason,
+        }
+    reversal = entry_reverse(
+        entry=payout.entry, date=max(today, payout.paid_on), reason=why, actor=actor, today=today
+    )
+    payout.void_entry = reversal
+    payout.voided_at = timezone.now()
+    payout.void_reason = reason[:300]
+    payout.voided_by = _user(actor)
+    payout.save(update_fields=["void_entry", "voided_at", "void_reason", "voided_by"])
+    claim.status = ClaimStatus.APPROVED
     claim.save(update_fields=["status"])
     return payout

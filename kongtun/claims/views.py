@@ -19,6 +19,7 @@ from kongtun.claims.forms import (
     EvidenceForm,
     PaperEvidenceForm,
     PayForm,
+    PayoutVoidForm,
     PolicyForm,
     ReviewForm,
 )
@@ -36,6 +37,7 @@ from kongtun.claims.services import (
     evidence_missing,
     evidence_seen_on_paper,
     is_claimant,
+    payout_void,
     policy_of,
     policy_update,
     required_evidence,
@@ -201,6 +203,7 @@ def _detail_page(
     review_form: ReviewForm | None = None,
     evidence_form: EvidenceForm | None = None,
     pay_form: PayForm | None = None,
+    void_form: PayoutVoidForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     required = required_evidence(claim)
@@ -212,7 +215,8 @@ def _detail_page(
     claimant = is_claimant(user, claim) if user.is_authenticated else False
     approvals = approvals_in_round(claim)
     policy = policy_of(claim.fund)
-    payout = getattr(claim, "payout", None) if claim.status == ClaimStatus.PAID else None
+    payout = claim.payout if claim.status == ClaimStatus.PAID else None
+    cancelled = list(claim.payouts.filter(voided_at__isnull=False).order_by("voided_at"))
     can_review = (
         decider
         and not claimant
@@ -249,6 +253,9 @@ def _detail_page(
             "pay_form": pay_form
             or PayForm(initial={"paid_on": timezone.localdate(), "amount": claim.amount_approved}),
             "payout": payout,
+            "cancelled_payouts": cancelled,
+            "void_form": void_form
+            or (PayoutVoidForm() if payout and access.can(Cap.RECORD_MONEY) else None),
         },
         status=status,
     )
@@ -399,10 +406,43 @@ def claim_pay_view(request: HttpRequest, access: FundAccess, claim_id: int) -> H
     return _detail_page(request, access, claim, pay_form=form, status=400)
 
 
+@fund_view(Cap.RECORD_MONEY)
+@require_POST
+def payout_void_view(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    payout = claim.payout
+    if payout is None:
+        raise Http404
+    form = PayoutVoidForm(request.POST)
+    if form.is_valid():
+        try:
+            payout_void(payout=payout, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Payment voucher %(n)s is cancelled and its entry reversed; the claim can "
+                    "be paid again."
+                )
+                % {"n": payout.display_number},
+            )
+            return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+    claim.refresh_from_db()
+    return _detail_page(request, access, claim, void_form=form, status=400)
+
+
 @fund_view(Cap.VIEW_FUND)
 def claim_voucher(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
+    """The standing payment's voucher, or with ``?payout=<id>`` a cancelled one of the claim
+    (shown as cancelled)."""
     claim = _claim_or_404(access, claim_id)
-    payout = getattr(claim, "payout", None) if claim.status == ClaimStatus.PAID else None
+    wanted = request.GET.get("payout", "")
+    if wanted.isdigit():
+        payout = claim.payouts.filter(pk=int(wanted)).first()
+    else:
+        payout = claim.payout if claim.status == ClaimStatus.PAID else None
     if payout is None:
         raise Http404
     return render(

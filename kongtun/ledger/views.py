@@ -143,7 +143,7 @@ def journal(request: HttpRequest, access: FundAccess) -> HttpResponse:
 
 def _document(entry: JournalEntry) -> tuple[str, object] | tuple[None, None]:
     """The paper behind an entry, when another part of Kongtun made it."""
-    for attr in ("receipt", "voided_receipt", "matching_receipt"):
+    for attr in ("receipt", "voided_receipt", "matching_receipt", "payout", "voided_payout"):
         try:
             return attr, getattr(entry, attr)
         except (ObjectDoesNotExist, AttributeError):
@@ -167,7 +167,7 @@ def _entry_page(
         access.can(Cap.RECORD_MONEY)
         and entry.reverses_id is None
         and reversed_by is None
-        and doc_kind != "receipt"
+        and doc_kind not in ("receipt", "payout")
     )
     return render(
         request,
@@ -189,9 +189,16 @@ def _entry_page(
 @require_POST
 def entry_reverse_view(request: HttpRequest, access: FundAccess, entry_id: int) -> HttpResponse:
     entry = _entry_or_404(access, entry_id)
-    if _document(entry)[0] == "receipt":
+    kind = _document(entry)[0]
+    if kind == "receipt":
         # Voiding the receipt posts the reversal and frees the months it paid.
         messages.error(request, _("This entry is a receipt's: void the receipt instead."))
+        return redirect("ledger_entry", fund_id=access.fund.pk, entry_id=entry.pk)
+    if kind == "payout":
+        # Cancelling the payment posts the reversal and makes the claim payable again.
+        messages.error(
+            request, _("This entry is a claim payment's: cancel the payment on the claim instead.")
+        )
         return redirect("ledger_entry", fund_id=access.fund.pk, entry_id=entry.pk)
     form = ReverseForm(request.POST)
     if form.is_valid():

@@ -9,9 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, When
+from django.db.models import DecimalField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from kongtun.claims.models import Claim, ClaimStatus
+from kongtun.claims.models import Claim, ClaimStatus, Payout
 from kongtun.contributions.models import ContributionPayment, PlanAssignment
 from kongtun.members.models import Member, MemberStatus, MemberStatusChange
 from kongtun.regulations.engine import MemberHistory, PastClaim, Payment, StatusChange
@@ -61,9 +62,13 @@ def histories(
         Claim.objects.filter(member_id__in=ids, status__in=GRANTED)
         .exclude(pk__in=list(exclude_claims))
         .annotate(
-            used=Case(
-                When(payout__isnull=False, then=F("payout__amount")),
-                default=F("amount_approved"),
+            used=Coalesce(
+                Subquery(
+                    Payout.objects.filter(claim=OuterRef("pk"), voided_at__isnull=True).values(
+                        "amount"
+                    )[:1]
+                ),
+                F("amount_approved"),
                 output_field=DecimalField(max_digits=12, decimal_places=2),
             )
         )

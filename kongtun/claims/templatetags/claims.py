@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from kongtun.claims.selectors import member_caps
+from kongtun.claims.selectors import member_caps, with_live_payout
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def member_claims(context: template.Context, member: object) -> dict:
     return {
         "member": member,
         "access": access,
-        "claims": member.claims.select_related("payout").order_by("-event_date", "-id")[:30],
+        "claims": with_live_payout(member.claims.order_by("-event_date", "-id"))[:30],
         "version": version,
         "caps": caps,
         "can_file": bool(access and (access.can("decide_claims") or access.member_id == member.pk)),
