@@ -90,3 +90,31 @@ def test_the_receipt_prints_its_verification_code_and_qr(world, paid, client):
     receipt = paid[0]
     page = client.get(f"/f/{world.fund_a.pk}/contributions/receipts/{receipt.pk}/").content.decode()
     assert receipt.entry.seal.verification_code in page and "<svg" in page
+
+
+def test_the_year_filter_offers_plain_years_and_shows_that_year(world, paid, client):
+    page = client.get(f"/p/{world.fund_a.short_code}/").content.decode()
+    assert 'value="2015"' in page and ">2558<" in page and "2,558" not in page
+    year = client.get(f"/p/{world.fund_a.short_code}/", {"year": "2015"}).content.decode()
+    assert "270.00" in year  # March 2015's money, shown for the year chosen
+
+
+def test_receipts_year_filter_values_are_plain_numbers(world, paid, client):
+    client.force_login(world.treasurer_a)
+    page = client.get(f"/f/{world.fund_a.pk}/contributions/receipts/").content.decode()
+    assert 'value="2558"' in page and "2,558" not in page
+
+
+def test_twelve_months_are_twelve_and_the_open_month_is_marked(world, paid, client):
+    contributions_record(  # April 2015 is not closed
+        fund=world.fund_a,
+        items=[PaymentInput(world.members_a[0].number, Decimal("30"))],
+        paid_on=dt.date(2015, 4, 5),
+        actor=None,
+        today=TODAY,
+    )
+    html = client.get(f"/p/{world.fund_a.short_code}/", {"year": "2558"}).content.decode()
+    assert "ตั้งแต่ ม.ค. 2558 ถึง ธ.ค. 2558" in html
+    assert "มี.ค. 2558</td>" in html  # closed: no mark
+    assert "เม.ย. 2558 <small" in html and html.count("ยังไม่ปิดงวด ตัวเลขอาจเปลี่ยน") == 1
+    assert '<span class="num">3</span>' in html  # three months closed and published

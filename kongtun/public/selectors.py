@@ -15,15 +15,23 @@ from django.db.models.functions import TruncMonth
 
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import AccountType, EntrySeal, JournalLine, MonthClose, satang_to_baht
+from kongtun.ledger.reports import month_after
 from kongtun.ledger.seal import merkle_proof, merkle_verify, month_leaves
 from kongtun.members.models import Member, MemberStatus
+from kongtun.regulations.engine import add_months
 
 
 def public_summary(*, fund: Fund, today: dt.date, months: int = 12) -> dict:
-    start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    """The ``months`` calendar months ending with ``today``'s month (which may still be
+    open: ``open_from`` says from which month the figures can still change)."""
+    end = month_after(today.replace(day=1)) - dt.timedelta(days=1)
+    start = add_months(today.replace(day=1), -(months - 1))
     rows = (
         JournalLine.objects.filter(
-            fund=fund, date__gte=start, account__type__in=[AccountType.INCOME, AccountType.EXPENSE]
+            fund=fund,
+            date__gte=start,
+            date__lte=end,
+            account__type__in=[AccountType.INCOME, AccountType.EXPENSE],
         )
         .annotate(month=TruncMonth("date"))
         .values("month", "account__type", "account__role", "account__name_th", "account__name_en")
@@ -62,14 +70,20 @@ def public_summary(*, fund: Fund, today: dt.date, months: int = 12) -> dict:
     counts = dict(
         Member.objects.filter(fund=fund).values_list("status").annotate(n=Count("id")).order_by()
     )
-    closes = list(MonthClose.objects.filter(fund=fund).order_by("-month")[:24])
+    all_closes = MonthClose.objects.filter(fund=fund)
+    closes = list(all_closes.order_by("-month")[:24])
+    last = closes[0].month if closes else None
     return {
         "members_active": counts.get(MemberStatus.ACTIVE, 0),
         "members_total": sum(counts.values()),
         "months": sorted(by_month.items()),
         "benefits": sorted(benefits.values(), key=lambda b: -b["amount"]),
         "closes": closes,
+        "closes_count": all_closes.count(),
+        "first_close": all_closes.order_by("month").values_list("month", flat=True).first(),
+        "open_from": month_after(last) if last else fund.founded_on.replace(day=1),
         "since": start,
+        "until": end,
     }
 
 
