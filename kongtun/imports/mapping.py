@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
@@ -144,7 +145,7 @@ MEMBER_FIELDS: tuple[Field, ...] = (
         CONTRIBUTION_FIELDS[0].synonyms,
         help=_("Empty: numbered by the fund's pattern."),
     ),
-    Field("title", _("title"), ("คำนำหน้า", "คำนำหน้าชื่อ", "title", "prefix")),
+    Field("title", pgettext_lazy("person", "title"), ("คำนำหน้า", "คำนำหน้าชื่อ", "title", "prefix")),
     Field(
         "full_name",
         _("full name (title, first and last name in one column)"),

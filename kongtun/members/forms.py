@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kongtun.core.forms import ThaiDateField
 from kongtun.funds.models import Fund
@@ -18,7 +19,9 @@ class MemberForm(forms.Form):
         max_length=30,
         help_text=_("Leave empty to take the next number."),
     )
-    title = forms.ChoiceField(label=_("title"), choices=[("", "—"), *TITLES], required=False)
+    title = forms.ChoiceField(
+        label=pgettext_lazy("person", "title"), choices=[("", "—"), *TITLES], required=False
+    )
     first_name = forms.CharField(label=_("first name"), max_length=100)
     last_name = forms.CharField(label=_("last name"), max_length=100)
     national_id = forms.CharField(

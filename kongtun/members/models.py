@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kongtun.funds.models import Fund, OccupationGroup, Village
 
@@ -34,7 +35,7 @@ TITLES = [
 class Member(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="members")
     number = models.CharField(_("member number"), max_length=30)
-    title = models.CharField(_("title"), max_length=20, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=20, blank=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     # Normalized "first last" (PyThaiNLP normalize, lower case) so typing variants match.

@@ -194,6 +194,7 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
         title=_("Probability of having run out of money"),
         lang=lang,
     )
+    check = books_check(run=run, reg=reg)
     ctx.update(
         {
             "years": years,
@@ -218,7 +219,8 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             "sources_text": rates.SOURCES,
             "not_modelled": _not_modelled(chosen),
             "mx_labels": rates.MX_LABELS,
-            "books_check": books_check(run=run, reg=reg),
+            "books_check": check,
+            "books_far": sum(1 for row in check if row["far"]),
         }
     )
     return ctx

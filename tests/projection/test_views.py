@@ -310,3 +310,5 @@ def test_the_first_year_is_set_beside_the_books(world, client):
     assert death["ratio"] == pytest.approx(death["projected"] / 1500, abs=0.01)
     page = client.get(response["Location"]).content.decode()
     assert "ปีแรกของการคาดการณ์เทียบกับบัญชีจริง" in page and "1,500.00" in page
+    # the warning next to the headline shows exactly when a line is far from the books
+    assert ("ดูการเปรียบเทียบ" in page) == any(r["far"] for r in rows.values())
