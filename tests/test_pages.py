@@ -161,3 +161,12 @@ def test_fund_area_codes_must_nest(world, client, make_user):
     )
     form = response.context["form"]
     assert {"district_code", "subdistrict_code"} <= set(form.errors)
+
+
+def test_error_pages_are_in_thai_with_the_layout(world, client):
+    client.force_login(world.member_login_a)
+    denied = client.get(f"/f/{world.fund_a.pk}/members/")
+    assert denied.status_code == 403
+    assert "ไม่มีสิทธิ์" in denied.content.decode() and "topbar" in denied.content.decode()
+    missing = client.get("/p/NOSUCHFUND/")
+    assert missing.status_code == 404 and "ไม่พบหน้านี้" in missing.content.decode()

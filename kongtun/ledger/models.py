@@ -68,6 +68,13 @@ class Account(models.Model):
         return self.name_th
 
     @property
+    def role_use(self) -> object:
+        """What Kongtun posts here by itself, in words ("" for an account of the fund's own)."""
+        from kongtun.ledger.chart import role_use
+
+        return role_use(self.role or "")
+
+    @property
     def debit_normal(self) -> bool:
         return self.type in (AccountType.ASSET, AccountType.EXPENSE)
 
