@@ -261,3 +261,32 @@ def test_admin_is_for_superusers_only(world, client, make_user):
     assert client.get("/admin/").status_code == 302
     client.force_login(make_user("root", is_staff=True, is_superuser=True))
     assert client.get("/admin/").status_code == 200
+
+
+def test_coordinator_follows_funds_not_people(world, client):
+    """A network coordinator sees who the members are, not their contact details, birth
+    dates, beneficiaries or claims (health events)."""
+    from kongtun.core.thaidates import format_date
+    from tests.claims.helpers import approved, file_claim, hospital
+
+    approved(world.fund_a)
+    claim = file_claim(world.fund_a, hospital(world.members_a[0]))
+    member = world.members_a[0]
+    member.phone, member.address = "0812345678", "12 หมู่ 3 ตำบลบ้านธิ"
+    member.save()
+    client.force_login(world.coordinator)
+    fund = world.fund_a
+    page = client.get(f"/f/{fund.pk}/members/{member.pk}/").content.decode()
+    assert member.full_name in page
+    assert "0812345678" not in page and "12 หมู่ 3" not in page
+    born = format_date(member.birth_date, "th", "long")
+    assert "อายุ" in page and born not in page
+    assert client.get(f"/f/{fund.pk}/claims/").status_code == 403
+    assert client.get(f"/f/{fund.pk}/claims/{claim.pk}/").status_code == 404
+    assert client.get(f"/f/{fund.pk}/reports/members/{member.pk}/").status_code == 404
+    body = client.get(f"/api/v1/funds/{fund.pk}/members/{member.pk}").json()
+    assert (body["phone"], body["address"], body["birth_date"]) == ("", "", None)
+
+    client.force_login(world.chair_a)  # the committee sees them
+    page = client.get(f"/f/{fund.pk}/members/{member.pk}/").content.decode()
+    assert "0812345678" in page and born in page

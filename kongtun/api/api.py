@@ -124,7 +124,8 @@ class MemberOut(Schema):
     first_name: str
     last_name: str
     national_id_masked: str
-    birth_date: dt.date
+    #: None for roles that do not see people's details (network coordinators).
+    birth_date: dt.date | None
     sex: str
     village_number: int
     occupation: str
@@ -132,7 +133,7 @@ class MemberOut(Schema):
     status: str
 
     @staticmethod
-    def build(m: Member) -> dict:
+    def build(m: Member, *, persons: bool = True) -> dict:
         return {
             "id": m.pk,
             "number": m.number,
@@ -140,7 +141,7 @@ class MemberOut(Schema):
             "first_name": m.first_name,
             "last_name": m.last_name,
             "national_id_masked": m.national_id_masked,
-            "birth_date": m.birth_date,
+            "birth_date": m.birth_date if persons else None,
             "sex": m.sex,
             "village_number": m.village.number,
             "occupation": m.occupation.code,
@@ -225,7 +226,9 @@ def list_members(
         "count": paginator.count,
         "page": p.number,
         "pages": paginator.num_pages,
-        "results": [MemberOut.build(m) for m in p.object_list],
+        "results": [
+            MemberOut.build(m, persons=access.can(Cap.VIEW_PERSONS)) for m in p.object_list
+        ],
     }
 
 
@@ -243,18 +246,21 @@ def _member(access: FundAccess, member_id: int) -> Member:
 
 
 def _detail(request: HttpRequest, access: FundAccess, member: Member, reveal: bool) -> dict:
-    data = MemberOut.build(member)
+    persons = access.can(Cap.VIEW_PERSONS) or access.member_id == member.pk
+    data = MemberOut.build(member, persons=persons)
     show_id = reveal and (access.can(Cap.VIEW_PERSONAL) or access.member_id == member.pk)
     if show_id:
         personal_data_access_log(user=request.auth, member=member, field_name="national_id")
     data.update(
         national_id=member.national_id if show_id else None,
-        address=member.address,
-        phone=member.phone,
+        address=member.address if persons else "",
+        phone=member.phone if persons else "",
         beneficiaries=[
             {"name": b.name, "relationship": b.relationship, "share_percent": b.share_percent}
             for b in member.beneficiaries.filter(replaced_at__isnull=True)
-        ],
+        ]
+        if persons
+        else [],
         status_history=[
             {"status": c.status, "effective_date": c.effective_date, "reason": c.reason}
             for c in member.status_changes.order_by("effective_date", "id")

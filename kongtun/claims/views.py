@@ -62,8 +62,8 @@ def _claim_or_404(access: FundAccess, claim_id: int) -> Claim:
     )
     if claim is None:
         raise Http404
-    if not (access.can(Cap.VIEW_MEMBERS) or claim.member_id == access.member_id):
-        raise Http404
+    if not (access.can(Cap.VIEW_PERSONS) or claim.member_id == access.member_id):
+        raise Http404  # health events: the committee's and the member's own
     return claim
 
 
@@ -87,7 +87,7 @@ def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
             messages.error(request, m)
 
 
-@fund_view(Cap.VIEW_MEMBERS)
+@fund_view(Cap.VIEW_PERSONS)
 def claim_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
     benefits = benefit_choices(fund=access.fund)
     form = ClaimFilterForm(request.GET or None, fund=access.fund, benefits=benefits)

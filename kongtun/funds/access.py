@@ -25,6 +25,9 @@ class Cap(enum.StrEnum):
     VIEW_MEMBERS = "view_members"
     EDIT_MEMBERS = "edit_members"
     VIEW_PERSONAL = "view_personal"
+    #: Contact details, birth dates, beneficiaries and claims (health events) of members: the
+    #: fund's committee, not the network's coordinators (who follow funds, not people).
+    VIEW_PERSONS = "view_persons"
     MANAGE_FUND = "manage_fund"
     RECORD_MONEY = "record_money"
     VIEW_BOOKS = "view_books"
@@ -48,6 +51,7 @@ CAPABILITIES: dict[Cap, frozenset[str]] = {
         {Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY, Role.MANAGER, Role.TREASURER, Role.COMMITTEE}
     ),
     Cap.VIEW_PERSONAL: frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY, Role.MANAGER}),
+    Cap.VIEW_PERSONS: frozenset(_COMMITTEE),
     Cap.MANAGE_FUND: frozenset({Role.CHAIR, Role.MANAGER}),
     Cap.RECORD_MONEY: frozenset({Role.TREASURER, Role.MANAGER}),
     Cap.VIEW_BOOKS: frozenset(_COMMITTEE | {Role.COORDINATOR}),

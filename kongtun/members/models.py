@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -85,6 +87,17 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.full_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        """Completed years of age on ``day``."""
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def age_today(self) -> int:
+        from django.utils import timezone
+
+        return self.age_on(timezone.localdate())
 
     @property
     def full_name(self) -> str:

@@ -145,7 +145,20 @@ def member_detail(request: HttpRequest, access: FundAccess, member_id: int) -> H
     if not (access.can(Cap.VIEW_MEMBERS) or access.member_id == member_id):
         raise Http404
     member = _member_or_404(access, member_id)
+    return _detail_page(request, access, member)
+
+
+def _detail_page(
+    request: HttpRequest,
+    access: FundAccess,
+    member: Member,
+    *,
+    status_form: StatusChangeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     own_record = access.member_id == member.pk
+    if status_form is None and access.can(Cap.EDIT_MEMBERS):
+        status_form = StatusChangeForm()
     return render(
         request,
         "members/detail.html",
@@ -156,9 +169,11 @@ def member_detail(request: HttpRequest, access: FundAccess, member_id: int) -> H
             "history": member.status_changes.select_related("changed_by").order_by(
                 "effective_date", "id"
             ),
-            "status_form": StatusChangeForm() if access.can(Cap.EDIT_MEMBERS) else None,
+            "status_form": status_form,
             "can_reveal": access.can(Cap.VIEW_PERSONAL) or own_record,
+            "show_person": access.can(Cap.VIEW_PERSONS) or own_record,
         },
+        status=status,
     )
 
 
@@ -180,18 +195,7 @@ def member_status(request: HttpRequest, access: FundAccess, member_id: int) -> H
             return redirect("member_detail", fund_id=access.fund.pk, member_id=member.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    return render(
-        request,
-        "members/detail.html",
-        {
-            "member": member,
-            "beneficiaries": member.beneficiaries.filter(replaced_at__isnull=True),
-            "history": member.status_changes.order_by("effective_date", "id"),
-            "status_form": form,
-            "can_reveal": access.can(Cap.VIEW_PERSONAL),
-        },
-        status=400,
-    )
+    return _detail_page(request, access, member, status_form=form, status=400)
 
 
 @fund_view(Cap.VIEW_FUND)

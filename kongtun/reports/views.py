@@ -206,7 +206,7 @@ def annual(request: HttpRequest, access: FundAccess) -> HttpResponse:
 
 @fund_view(Cap.VIEW_FUND)
 def statement(request: HttpRequest, access: FundAccess, member_id: int) -> HttpResponse:
-    if not (access.can(Cap.VIEW_MEMBERS) or access.member_id == member_id):
+    if not (access.can(Cap.VIEW_PERSONS) or access.member_id == member_id):
         raise Http404
     try:
         member = Member.objects.select_related("fund", "village", "occupation").get(
