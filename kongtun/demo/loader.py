@@ -17,12 +17,20 @@ def _steps() -> list[Callable[..., None]]:
     from kongtun.claims import demo as claims_demo
     from kongtun.contributions import demo as contributions_demo
     from kongtun.governance import demo as governance_demo
+    from kongtun.ledger import demo as ledger_demo
     from kongtun.reports import demo as reports_demo
 
     # governance_demo records the meetings before claims_demo approves the regulation versions
     # and the claims they decided (both cite the meetings' resolutions); reports_demo closes
-    # every ended month: keep it last of the steps that post entries.
-    return [contributions_demo.step, governance_demo.step, claims_demo.step, reports_demo.step]
+    # every ended month: keep it last of the steps that post entries; ledger_demo banks and
+    # draws the treasurer's cash once all the money has moved.
+    return [
+        contributions_demo.step,
+        governance_demo.step,
+        claims_demo.step,
+        ledger_demo.step,
+        reports_demo.step,
+    ]
 
 
 STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step]

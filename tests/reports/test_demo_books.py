@@ -9,6 +9,7 @@ from collections import defaultdict
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Sum
 
 from kongtun.claims.demo import VERSIONS
 from kongtun.claims.models import ClaimApproval
@@ -17,7 +18,7 @@ from kongtun.demo import people
 from kongtun.demo.loader import load_demo
 from kongtun.governance.models import Meeting, Resolution
 from kongtun.governance.selectors import committee_on, is_committee_member
-from kongtun.ledger.models import MonthClose
+from kongtun.ledger.models import JournalLine, MonthClose
 from kongtun.ledger.seal import verify
 from kongtun.regulations.models import RegulationVersion
 from kongtun.reports.demo import months_to_close
@@ -47,6 +48,15 @@ def test_demo_books_committee_and_public_verification(small_demo, client):
         assert months_to_close(fund, TODAY) == []
         assert all(c.merkle_root and c.chain_head for c in closes if c.entry_count)
         assert verify(fund).ok
+        # the treasurer's cash box never holds less than nothing, day by day
+        running, lowest = 0, 0
+        cash = JournalLine.objects.filter(fund=fund, account__role="cash")
+        for _day, moved in (
+            cash.values_list("date").annotate(s=Sum("amount_satang")).order_by("date")
+        ):
+            running += moved
+            lowest = min(lowest, running)
+        assert lowest >= 0 and cash.exists()
 
         public = client.get(f"/p/{fund.short_code}/").content.decode()
         assert closes[-1].merkle_root in public
