@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from kongtun.funds.models import Role
@@ -14,6 +17,16 @@ from kongtun.members.services import BeneficiaryInput, MemberInput, member_creat
 
 TODAY = dt.date(2026, 11, 25)
 PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_today():
+    """Every test runs on TODAY, from noon in Bangkok, the clock still ticking: what services
+    stamp from the clock (approvals, receipts, closes) agrees with the fixed TODAY the tests
+    pass them, whatever the hour or the day the suite runs."""
+    noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=ZoneInfo("Asia/Bangkok"))
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 # Valid Thai national IDs (check digit computed by the standard mod-11 rule).

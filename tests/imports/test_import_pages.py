@@ -179,9 +179,9 @@ def test_only_money_keepers_import(world, client):
 
 def test_stale_uploads_are_purged(world, tmp_path):
     stored = upload_store(fund_id=1, user_id=1, kind="members", filename="a.csv", chunks=[b"x"])
-    import time
-
-    assert uploads.uploads_purge_stale(now=time.time() + uploads.STALE_SECONDS + 10) == 1
+    written = stored.directory.stat().st_mtime  # the file system's clock, not the test's
+    assert uploads.uploads_purge_stale(now=written + uploads.STALE_SECONDS - 10) == 0
+    assert uploads.uploads_purge_stale(now=written + uploads.STALE_SECONDS + 10) == 1
     assert not stored.directory.exists()
 
 
