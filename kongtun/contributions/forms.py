@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.contributions.models import ContributionPlan, ContributionPolicy
-from kongtun.core.forms import BahtField, ThaiDateField
+from kongtun.core.forms import AMOUNT_ERRORS, BahtField, ThaiDateField
 
 INTO = [("cash", _("cash")), ("bank", _("bank deposit"))]
 
@@ -27,6 +27,21 @@ class PaymentForm(forms.Form):
 class BatchHeaderForm(forms.Form):
     paid_on = ThaiDateField(label=_("date of the meeting"))
     into = forms.ChoiceField(label=_("received into"), choices=INTO, initial="cash")
+
+
+class BatchRowForm(forms.Form):
+    """One row of the meeting batch, checked for format before the service sees the batch:
+    a member number, and an amount of baht that is more than zero.
+
+    The page posts its rows as repeated ``number`` / ``amount`` fields (rows are added by
+    the keyboard script without any management form), so each row is bound on its own."""
+
+    number = forms.CharField(
+        label=_("member number"),
+        max_length=30,
+        error_messages={"required": _("Type the member number.")},
+    )
+    amount = BahtField(label=_("amount"), error_messages={"required": AMOUNT_ERRORS["empty"]})
 
 
 class VoidForm(forms.Form):

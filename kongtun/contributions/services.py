@@ -165,7 +165,7 @@ class PaymentInput:
     """One payment as the treasurer records it; ``row`` numbers it in a batch."""
 
     member_number: str
-    amount: Decimal
+    amount: Decimal | None  # None only when checking a row whose amount a form refused
     periods: int | None = None  # None: derived from the amount and the plan
     entrance_fee: bool = False
     row: int = 1
@@ -288,6 +288,71 @@ def _plan_payment(
     return _Planned(member, plan, periods, contribution, fee_part, start), {}
 
 
+def _entrance_fee(fund: Fund) -> Decimal:
+    """The fund's entrance fee, read without creating the policy (checking writes nothing)."""
+    policy = ContributionPolicy.objects.filter(fund=fund).first()
+    return policy.entrance_fee if policy else Decimal("0.00")
+
+
+def _row_error(item: PaymentInput, field: str, message: str, *, single: bool) -> ValidationError:
+    """One refused field of one row. The text is what it always was ("Row 3: …" in a batch);
+    ``params`` keep the row, the member number, the field and the bare message, so a page can
+    put the error on its row without parsing keys or text."""
+    params = {
+        "row": item.row,
+        "number": item.member_number.strip(),
+        "field": field,
+        "message": message,
+    }
+    template = "%(message)s" if single else _("Row %(row)s: %(message)s")
+    return ValidationError(template, code=field, params=params)
+
+
+def _plan_batch(
+    *,
+    fund: Fund,
+    items: Sequence[PaymentInput],
+    paid_on: dt.date,
+    today: dt.date,
+) -> list[_Planned]:
+    """Every check of a batch, on every row (all problems are reported at once); raises the
+    ValidationError keyed ``row<n>.<field>`` (plain ``<field>`` for a single payment)."""
+    errors: dict[str, list[ValidationError]] = {}
+    if paid_on > today:
+        errors["paid_on"] = [ValidationError(_("The date is in the future."), code="future")]
+    if not items:
+        errors["items"] = [ValidationError(_("Nothing to record."), code="empty")]
+        raise ValidationError(errors)
+    state = _BatchState.load(fund, [i.member_number.strip() for i in items])
+    fee = _entrance_fee(fund)
+    single = len(items) == 1
+    planned: list[_Planned] = []
+    for item in items:
+        plan, row_errors = _plan_payment(item, paid_on=paid_on, state=state, fee=fee)
+        for name, message in row_errors.items():
+            key = name if single else f"row{item.row}.{name}"
+            errors.setdefault(key, []).append(_row_error(item, name, message, single=single))
+        if plan:
+            planned.append(plan)
+    if errors:
+        raise ValidationError(errors)
+    return planned
+
+
+def contributions_check(
+    *,
+    fund: Fund,
+    items: Sequence[PaymentInput],
+    paid_on: dt.date,
+    today: dt.date | None = None,
+) -> None:
+    """Run every check ``contributions_record`` runs and raise the same ValidationError,
+    writing nothing: for a page whose form already refused some rows, so the treasurer
+    learns about every bad row in one go. An item whose amount the form refused is passed
+    with ``amount=None``: its member is still checked, and the amount is refused as usual."""
+    _plan_batch(fund=fund, items=items, paid_on=paid_on, today=today or timezone.localdate())
+
+
 @transaction.atomic
 def contributions_record(
     *,
@@ -301,34 +366,11 @@ def contributions_record(
     """Record payments (one or a whole meeting's worth) in one transaction: a receipt each,
     numbered per fiscal year without gaps, one balanced entry each, the months covered.
 
-    Any bad row refuses the whole batch; the error names the row and the field.
+    Any bad row refuses the whole batch; the error names the row and the field, and every
+    bad row is reported (see ``_plan_batch``).
     """
     today = today or timezone.localdate()
-    if paid_on > today:
-        raise ValidationError({"paid_on": [_("The date is in the future.")]})
-    state = _BatchState.load(fund, [i.member_number.strip() for i in items])
-    fee = policy_of(fund).entrance_fee
-    planned: list[_Planned] = []
-    row_errors: list[str] = []
-    field_errors: dict[str, list[str]] = {}
-    for item in items:
-        plan, errors = _plan_payment(item, paid_on=paid_on, state=state, fee=fee)
-        for name, message in errors.items():
-            text = (
-                message
-                if len(items) == 1
-                else _("Row %(row)s: %(message)s") % {"row": item.row, "message": message}
-            )
-            row_errors.append(text)
-            field_errors.setdefault(
-                name if len(items) == 1 else f"row{item.row}.{name}", []
-            ).append(text)
-        if plan:
-            planned.append(plan)
-    if not items:
-        raise ValidationError({"items": [_("Nothing to record.")]})
-    if row_errors:
-        raise ValidationError(field_errors)
+    planned = _plan_batch(fund=fund, items=items, paid_on=paid_on, today=today)
 
     money = account_for(fund, "bank" if into == "bank" else "cash")
     income = account_for(fund, "contributions")

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kongtun.contributions.forms import (
     BatchHeaderForm,
+    BatchRowForm,
     PaymentForm,
     PlanAssignForm,
     PlanForm,
@@ -25,14 +29,14 @@ from kongtun.contributions.selectors import arrears_list
 from kongtun.contributions.services import (
     PaymentInput,
     arrears_apply_rule,
+    contributions_check,
     contributions_record,
     member_arrears,
     plan_assign,
     policy_of,
     receipt_void,
 )
-from kongtun.core.forms import AMOUNT_ERRORS, apply_service_errors
-from kongtun.core.money import AmountError, parse_amount
+from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.members.models import Member
 
@@ -111,70 +115,196 @@ def member_lookup(request: HttpRequest, access: FundAccess) -> JsonResponse:
     )
 
 
-def _batch_rows(post: dict) -> list[dict]:
-    numbers = post.getlist("number")
-    amounts = post.getlist("amount")
-    rows = []
-    for i, (number, amount) in enumerate(zip(numbers, amounts, strict=False), 1):
-        if number.strip() or amount.strip():
-            rows.append({"row": i, "number": number.strip(), "amount": amount.strip()})
-    return rows
+BLANK_ROWS = 10  # empty rows to type into without the script (it keeps only one of them)
+
+
+@dataclass(frozen=True)
+class _RowError:
+    text: str
+    field: str  # the input it is about ("number", "amount") or ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class _BatchRow:
+    """One typed row of the meeting batch, as the page shows it again after a refusal."""
+
+    row: int
+    number: str
+    amount_text: str
+    amount: Decimal | None = None
+    name: str = ""
+    errors: list[_RowError] = field(default_factory=list)
+    invalid: set[str] = field(default_factory=set)  # the inputs to mark: "number", "amount"
+
+    def refuse(self, target: str | None, label: str, message: str) -> None:
+        """Add an error naming the row, its member number and the field."""
+        values = {"row": self.row, "number": self.number, "field": label, "message": message}
+        if self.number:
+            text = _("Row %(row)s (member %(number)s), %(field)s: %(message)s") % values
+        else:
+            text = _("Row %(row)s, %(field)s: %(message)s") % values
+        self.errors.append(_RowError(text, target or ""))
+        if target:
+            self.invalid.add(target)
+
+
+def _batch_rows(post: QueryDict) -> list[_BatchRow]:
+    """The typed rows, empty ones left out and the rest numbered as they are shown again."""
+    pairs = zip(post.getlist("number"), post.getlist("amount"), strict=False)
+    typed = [(n.strip(), a.strip()) for n, a in pairs if n.strip() or a.strip()]
+    return [_BatchRow(i, number, amount) for i, (number, amount) in enumerate(typed, 1)]
+
+
+def _check_rows(rows: list[_BatchRow]) -> None:
+    """The format of each row (BatchRowForm): number typed, amount a baht amount above zero."""
+    for r in rows:
+        form = BatchRowForm({"number": r.number, "amount": r.amount_text})
+        if form.is_valid():
+            r.amount = form.cleaned_data["amount"]
+            continue
+        for name, messages_ in form.errors.items():
+            for message in messages_:
+                r.refuse(name, str(form.fields[name].label), message)
+        if "amount" not in form.errors:
+            r.amount = form.cleaned_data["amount"]
+
+
+# The service's field names in a row, and the input of the page each one marks.
+_SERVICE_FIELDS = {
+    "member_number": ("number", gettext_lazy("member number")),
+    "amount": ("amount", gettext_lazy("amount")),
+    "periods": ("amount", gettext_lazy("periods")),
+    "paid_on": (None, gettext_lazy("date of the meeting")),
+}
+
+
+def _put_service_errors(exc: ValidationError, rows: list[_BatchRow], header: forms.Form) -> None:
+    """The one place where the service's refusal goes back onto the page: each row error
+    (keyed ``row<n>.<field>``, or ``<field>`` for a batch of one; its params name the row)
+    onto its row, unless the row's form already refused that input; the rest on the header."""
+    by_row = {r.row: r for r in rows}
+    error_dict = getattr(exc, "error_dict", {"__all__": getattr(exc, "error_list", [exc])})
+    for key, errors in error_dict.items():
+        for error in errors:
+            params = error.params or {}
+            row = by_row.get(params.get("row"))
+            if row is None and key.startswith("row"):
+                number, _dot, name = key[3:].partition(".")
+                row = by_row.get(int(number)) if number.isdigit() else None
+                params = {"field": name, **params}
+            if row is None:
+                for text in error.messages:
+                    header.add_error(key if key in header.fields else None, text)
+                continue
+            name = params.get("field", key.rpartition(".")[2])
+            target, label = _SERVICE_FIELDS.get(name, (None, name))
+            if target and target in row.invalid:
+                continue  # the form already said what is wrong with this input
+            row.refuse(target, str(label), str(params.get("message") or error.messages[0]))
+
+
+def _show_names(access: FundAccess, rows: list[_BatchRow]) -> None:
+    """The name behind each known member number, so it stays on screen after a refusal."""
+    numbers = {r.number for r in rows if r.number}
+    names = {
+        m.number: m.full_name
+        for m in Member.objects.filter(fund=access.fund, number__in=numbers).only(
+            "number", "title", "first_name", "last_name"
+        )
+    }
+    for r in rows:
+        r.name = names.get(r.number, "")
+
+
+_FIELD_ORDER = {"number": 0, "amount": 2}
+
+
+def _batch_page(
+    request: HttpRequest, header: forms.Form, rows: list[_BatchRow], *, status: int = 200
+) -> HttpResponse:
+    for r in rows:  # the member number's problems first, then the date's, then the amount's
+        r.errors.sort(key=lambda e: _FIELD_ORDER.get(e.field, 1))
+    bad_rows = [r for r in rows if r.errors]
+    counted = [r for r in rows if r.number and r.amount is not None]
+    skipped = sum(1 for r in rows if r.amount_text and r.amount is None)
+    first_blank = len(rows) + 1
+    focus = bad_rows[0] if bad_rows else None
+    msg_skipped = _("not counted: %(n)s row(s) with an invalid amount")
+    return render(
+        request,
+        "contributions/batch.html",
+        {
+            "header": header,
+            "rows": rows,
+            "blank_rows": range(first_blank, first_blank + BLANK_ROWS),
+            "refused": status != 200,
+            "bad_rows": bad_rows,
+            "summary": ngettext(
+                "%(n)s row needs correcting. Nothing was saved.",
+                "%(n)s rows need correcting. Nothing was saved.",
+                len(bad_rows),
+            )
+            % {"n": len(bad_rows)},
+            "total": sum((r.amount for r in counted), Decimal("0")),
+            "counted": len(counted),
+            "skipped": skipped,
+            "skipped_text": msg_skipped % {"n": skipped} if skipped else "",
+            "focus_row": focus.row if focus else None,
+            "focus_field": "number" if focus and "number" in focus.invalid else "amount",
+            "msg_unknown": _("No member %(number)s in this fund."),
+            "msg_skipped": msg_skipped,
+        },
+        status=status,
+    )
 
 
 @fund_view(Cap.RECORD_MONEY)
 def batch(request: HttpRequest, access: FundAccess) -> HttpResponse:
-    """The monthly meeting: many payments typed in a row, posted in one transaction."""
-    header = BatchHeaderForm(request.POST or None, initial={"paid_on": timezone.localdate()})
-    rows: list[dict] = []
-    row_errors: dict[int, list[str]] = {}
-    if request.method == "POST":
-        rows = _batch_rows(request.POST)
-        items = []
-        for r in rows:
-            try:
-                amount = parse_amount(r["amount"])
-            except AmountError as exc:
-                row_errors.setdefault(r["row"], []).append(str(AMOUNT_ERRORS[exc.code]))
-                continue
-            items.append(PaymentInput(r["number"], amount, row=r["row"]))
-        if not rows:
-            header.add_error(None, _("Type at least one member number."))
-        if header.is_valid() and rows and not row_errors:
-            try:
-                receipts = contributions_record(
-                    fund=access.fund,
-                    items=items,
-                    paid_on=header.cleaned_data["paid_on"],
-                    into=header.cleaned_data["into"],
-                    actor=request.user,
-                )
-                total = sum((r.total for r in receipts), Decimal("0"))
-                messages.success(
-                    request,
-                    _("%(n)s payments recorded, %(total)s baht; receipts %(first)s–%(last)s.")
-                    % {
-                        "n": len(receipts),
-                        "total": f"{total:,.2f}",
-                        "first": receipts[0].display_number,
-                        "last": receipts[-1].display_number,
-                    },
-                )
-                return redirect("contributions_receipts", fund_id=access.fund.pk)
-            except ValidationError as exc:
-                for key, msgs in exc.message_dict.items():
-                    if key.startswith("row"):
-                        row_errors.setdefault(int(key[3:].split(".")[0]), []).extend(msgs)
-                    else:
-                        for m in msgs:
-                            header.add_error(None, m)
-        for r in rows:
-            r["errors"] = row_errors.get(r["row"], [])
-    return render(
-        request,
-        "contributions/batch.html",
-        {"header": header, "rows": rows, "has_errors": bool(row_errors)},
-        status=400 if row_errors else 200,
-    )
+    """The monthly meeting: many payments typed in a row, posted in one transaction.
+
+    A refused batch comes back with every bad row marked at once: the row form's format
+    checks and the service's checks (run on the same rows, writing nothing) together."""
+    if request.method != "POST":
+        header = BatchHeaderForm(initial={"paid_on": timezone.localdate()})
+        return _batch_page(request, header, [])
+    header = BatchHeaderForm(request.POST)
+    rows = _batch_rows(request.POST)
+    _check_rows(rows)
+    header_ok = header.is_valid()
+    if not rows:
+        header.add_error(None, _("Type at least one member number."))
+    items = [PaymentInput(r.number, r.amount, row=r.row) for r in rows if r.number]
+    try:
+        if header_ok and rows and not any(r.errors for r in rows):
+            receipts = contributions_record(
+                fund=access.fund,
+                items=items,
+                paid_on=header.cleaned_data["paid_on"],
+                into=header.cleaned_data["into"],
+                actor=request.user,
+            )
+            total = sum((r.total for r in receipts), Decimal("0"))
+            messages.success(
+                request,
+                _("%(n)s payments recorded, %(total)s baht; receipts %(first)s–%(last)s.")
+                % {
+                    "n": len(receipts),
+                    "total": f"{total:,.2f}",
+                    "first": receipts[0].display_number,
+                    "last": receipts[-1].display_number,
+                },
+            )
+            return redirect("contributions_receipts", fund_id=access.fund.pk)
+        if items:
+            paid_on = header.cleaned_data.get("paid_on") or timezone.localdate()
+            contributions_check(fund=access.fund, items=items, paid_on=paid_on)
+    except ValidationError as exc:
+        _put_service_errors(exc, rows, header)
+    _show_names(access, rows)
+    return _batch_page(request, header, rows, status=400)
 
 
 @fund_view(Cap.VIEW_BOOKS)

@@ -200,3 +200,44 @@ def test_the_books_are_written_in_thai_whatever_language_the_treasurer_reads(fun
         [receipt] = pay(fund, world.members_a[0].number, "30")
     assert receipt.entry.description.startswith("ใบเสร็จ")
     assert receipt.items[0]["description"].startswith("เงินสัจจะ")
+
+
+def test_every_bad_row_is_reported_with_the_row_in_its_params(fund, world):
+    """A future date does not hide the rows' problems; each error carries its row, member
+    number and field, so a page can put it on its row."""
+    items = [
+        PaymentInput(world.members_a[0].number, D("-50"), row=1),
+        PaymentInput("99-9999", D("30"), row=2),
+        PaymentInput(world.members_a[2].number, D("30"), row=3),
+    ]
+    with pytest.raises(ValidationError) as exc:
+        contributions_record(
+            fund=fund, items=items, paid_on=TODAY + dt.timedelta(days=1), actor=None, today=TODAY
+        )
+    assert set(exc.value.message_dict) == {"paid_on", "row1.amount", "row2.member_number"}
+    [error] = exc.value.error_dict["row2.member_number"]
+    assert error.params["row"] == 2 and error.params["number"] == "99-9999"
+    assert error.params["field"] == "member_number"
+    assert exc.value.message_dict["row2.member_number"] == [
+        "แถวที่ 2: ไม่พบสมาชิกเลขที่ 99-9999 ในกองทุนนี้"
+    ]
+    assert not Receipt.objects.exists()
+
+
+def test_checking_a_batch_writes_nothing(fund, world):
+    from kongtun.contributions.models import ContributionPolicy
+    from kongtun.contributions.services import contributions_check
+
+    ContributionPolicy.objects.filter(fund=fund).delete()
+    good = [PaymentInput(world.members_a[0].number, D("30"), row=1)]
+    contributions_check(fund=fund, items=good, paid_on=dt.date(2015, 3, 10), today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        contributions_check(
+            fund=fund,
+            items=[*good, PaymentInput("99-9999", None, row=2)],
+            paid_on=dt.date(2015, 3, 10),
+            today=TODAY,
+        )
+    assert set(exc.value.message_dict) == {"row2.member_number"}
+    assert not Receipt.objects.exists() and not JournalEntry.objects.exists()
+    assert not ContributionPolicy.objects.filter(fund=fund).exists()
