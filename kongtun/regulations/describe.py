@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from kongtun.regulations.engine import (
+    PROTOTYPES,
     Band,
     Benefit,
     Bound,
@@ -18,8 +19,19 @@ from kongtun.regulations.engine import (
     GroupCap,
     Regulation,
     WaitingPeriod,
+    load_prototype,
 )
-from kongtun.regulations.engine.render import _LEVEL, _RELATIVE, _SEX, _units, format_baht
+from kongtun.regulations.engine.render import (
+    _LEVEL,
+    _RELATIVE,
+    _SEX,
+    _names,
+    _units,
+    format_baht,
+)
+
+if TYPE_CHECKING:
+    from kongtun.regulations.models import RegulationVersion
 
 KINDS = {
     "birth": gettext_lazy("birth"),
@@ -56,6 +68,39 @@ def is_en() -> bool:
 
 def benefit_name(b: Benefit) -> str:
     return b.name_en if is_en() and b.name_en else b.name_th
+
+
+def kind_note(name: str, kind: str) -> str:
+    """The kind to print after a benefit's name, or "" when the name already says it
+    ("นอนโรงพยาบาล" is not followed by "(นอนโรงพยาบาล)", nor "Outpatient visit" by
+    "(outpatient)")."""
+    k = kind.strip().casefold()
+    return "" if not k or k in name.casefold() else kind
+
+
+def created_from_label(version: RegulationVersion) -> str:
+    """What a version started from, as people say it: the prototype's title, a copy of
+    version N, an imported file, the development process's draft (``created_from`` holds a
+    prototype code, ``version:N`` — ``version`` for copies made before the number was kept,
+    then ``previous`` says which —, ``import`` or ``development-process:<id>``)."""
+    source = version.created_from or ""
+    kind, _sep, ref = source.partition(":")
+    if source in PROTOTYPES:
+        proto = load_prototype(source)
+        title = proto.title_en if is_en() and proto.title_en else proto.title_th
+        return _("prototype: %(name)s") % {"name": title}
+    if kind == "version":
+        number = ref if ref.isdigit() else None
+        if number is None and version.previous_id is not None:
+            number = str(version.previous.number)
+        if number is None:
+            return _("a copy of an earlier version")
+        return _("a copy of version %(n)s") % {"n": number}
+    if source == "import":
+        return _("an imported file")
+    if kind == "development-process":
+        return _("the regulation drafted in the fund's development process")
+    return source
 
 
 def _duration(b: Bound | WaitingPeriod) -> str:
@@ -133,6 +178,8 @@ class BenefitView:
     name: str
     kind: str
     clause: str | None
+    #: The kind after the name in the heading; empty when the name already says it.
+    kind_note: str = ""
     amount: list[Rule] = field(default_factory=list)
     table: list[tuple[str, str]] = field(default_factory=list)  # (band or level, amount)
     table_title: str = ""
@@ -144,7 +191,10 @@ class BenefitView:
 
 
 def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
-    view = BenefitView(code=b.code, name=benefit_name(b), kind=kind_label(b.kind), clause=b.clause)
+    name, kind = benefit_name(b), kind_label(b.kind)
+    view = BenefitView(
+        code=b.code, name=name, kind=kind, clause=b.clause, kind_note=kind_note(name, kind)
+    )
     per = _per(b.per)
     if b.amount is not None:
         view.amount.append(
@@ -233,15 +283,17 @@ def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
     for g in reg.group_caps:
         if b.code in g.benefits:
             others = [
-                benefit_name(o) for code in g.benefits if (o := reg.benefit(code)) is not None
+                benefit_name(o)
+                for code in g.benefits
+                if code != b.code and (o := reg.benefit(code)) is not None
             ]
-            view.caps.append(
-                Rule(
-                    _("%(cap)s together with %(others)s")
-                    % {"cap": cap_text(g), "others": ", ".join(others)},
-                    g.clause,
-                )
-            )
+            text = cap_text(g)
+            if others:
+                text = _("%(cap)s together with %(others)s") % {
+                    "cap": text,
+                    "others": _names(others),
+                }
+            view.caps.append(Rule(text, g.clause))
     for ev in b.evidence:
         view.evidence.append(
             Rule(ev.name_en if is_en() and ev.name_en else ev.name_th, ev.clause or b.clause)

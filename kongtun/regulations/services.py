@@ -136,7 +136,7 @@ def version_start_from_version(
         fund=version.fund,
         content=version.content,
         title=title or version.title,
-        created_from="version",
+        created_from=f"version:{version.number}",
         previous=version if version.status == VersionStatus.APPROVED else version.previous,
         actor=actor,
     )
@@ -227,12 +227,20 @@ def version_approve(
     ``resolution_record`` cites the fund's recorded resolution (its meeting on or before
     today): the text and the date are then its label and its meeting's date, whatever
     ``resolution`` and ``resolution_date`` say. Without it they are required (a meeting the
-    fund does not keep in Kongtun, such as a founding meeting before the fund used it)."""
+    fund does not keep in Kongtun, such as a founding meeting before the fund used it).
+
+    Dates are checked against the fund's life: a version cannot be in force before the fund
+    was founded (``fund.founded_on``) nor before the meeting that approved it. The meeting
+    itself may be held before the founding date — the founding meeting adopts the regulation
+    before the fund starts — but not more than a year before it
+    (``MEETING_BEFORE_FOUNDING_YEARS``); an earlier date is taken for a typing mistake."""
     from kongtun.claims.models import Claim
 
     today = today or timezone.localdate()
     version = _locked_draft(version)
+    fund = version.fund
     errors: dict[str, list[str]] = {}
+    meeting_day: dt.date | None = None  # the approving meeting's date, once known to be valid
     if resolution_record is not None:
         record = (
             Resolution.objects.select_related("meeting")
@@ -247,7 +255,9 @@ def version_approve(
             ]
         else:
             resolution = resolution_label(record)
-            resolution_date = record.meeting.date
+            resolution_date = meeting_day = record.meeting.date
+            if meeting_day < earliest_meeting(fund):
+                errors["resolution_record"] = [_meeting_too_early(fund)]
         resolution_record = record
     else:
         if not (resolution or "").strip():
@@ -256,8 +266,22 @@ def version_approve(
             errors["resolution_date"] = [_("Please enter a date.")]
         elif resolution_date > today:
             errors["resolution_date"] = [_("The meeting cannot be in the future.")]
+        else:
+            meeting_day = resolution_date
+            if resolution_date < earliest_meeting(fund):
+                errors["resolution_date"] = [_meeting_too_early(fund)]
     if effective_date is None:
         errors["effective_date"] = [_("Please enter a date.")]
+    elif effective_date < fund.founded_on:
+        errors["effective_date"] = [
+            _("The fund was founded on %(date)s; a version cannot be in force before that.")
+            % {"date": effective_date_text(fund.founded_on)}
+        ]
+    elif meeting_day is not None and effective_date < meeting_day:
+        errors["effective_date"] = [
+            _("The meeting approved the version on %(date)s; it cannot be in force before that.")
+            % {"date": effective_date_text(meeting_day)}
+        ]
     else:
         latest = (
             RegulationVersion.objects.filter(fund=version.fund, status=VersionStatus.APPROVED)
@@ -294,6 +318,32 @@ def version_approve(
     version.approved_by = _user(actor)
     version.save()
     return version
+
+
+#: How long before the founding date the meeting approving a version may be held: founding
+#: meetings adopt the regulation before the fund starts, weeks or months ahead.
+MEETING_BEFORE_FOUNDING_YEARS = 1
+
+
+def earliest_meeting(fund: Fund) -> dt.date:
+    """The earliest date a meeting approving one of the fund's versions can have: one year
+    before the founding date (29 February falls back to the 28th)."""
+    day = fund.founded_on
+    year = day.year - MEETING_BEFORE_FOUNDING_YEARS
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def _meeting_too_early(fund: Fund) -> str:
+    return _(
+        "The fund was founded on %(founded)s; the meeting that approved a version cannot be "
+        "more than a year before that (on or after %(earliest)s)."
+    ) % {
+        "founded": effective_date_text(fund.founded_on),
+        "earliest": effective_date_text(earliest_meeting(fund)),
+    }
 
 
 def effective_date_text(day: dt.date) -> str:

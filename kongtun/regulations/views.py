@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.regulations import editing
-from kongtun.regulations.describe import describe, is_en
+from kongtun.regulations.describe import created_from_label, describe, is_en
 from kongtun.regulations.engine import (
     RegulationFormatError,
     check_draft,
@@ -48,7 +48,7 @@ from kongtun.regulations.forms import (
     WaitingFormSet,
     YamlForm,
 )
-from kongtun.regulations.models import RegulationVersion
+from kongtun.regulations.models import RegulationVersion, VersionStatus
 from kongtun.regulations.selectors import regulation_of, version_in_force, versions
 from kongtun.regulations.services import (
     RegulationInvalid,
@@ -172,13 +172,22 @@ def regulation_detail(request: HttpRequest, access: FundAccess, version_id: int)
         reg = None
         problems = [render_error(e, lang) for e in exc.errors]
     data = describe(reg) if reg is not None else None
+    # The clause in the reader's language (English falls back to the Thai, which is the
+    # regulation); the other language under it only when asked for (?both=1).
+    english = is_en()
+    has_other = any(
+        c.get("text_en") and c.get("text_en") != c.get("text_th") for c in version.clauses
+    )
+    both = has_other and request.GET.get("both") == "1"
     clauses = []
     for c in version.clauses:
+        text = c.get("text_en") if english and c.get("text_en") else c["text_th"]
+        other = c.get("text_th") if english else c.get("text_en")
         clauses.append(
             {
                 "number": c["number"],
-                "text": (c.get("text_en") if is_en() and c.get("text_en") else c["text_th"]),
-                "other": c.get("text_th") if is_en() else c.get("text_en"),
+                "text": text,
+                "other": other if both and other and other != text else "",
                 "interpretations": [
                     {
                         **i,
@@ -193,6 +202,10 @@ def regulation_detail(request: HttpRequest, access: FundAccess, version_id: int)
         if reg is not None and version.is_draft
         else []
     )
+    # Drafts are the committee's working papers: others see approved amendments only.
+    amendments = version.amendments.order_by("number")
+    if not access.can(Cap.VIEW_MEMBERS):
+        amendments = amendments.filter(status=VersionStatus.APPROVED)
     return render(
         request,
         "regulations/detail.html",
@@ -203,7 +216,11 @@ def regulation_detail(request: HttpRequest, access: FundAccess, version_id: int)
             "problems": problems,
             "warnings": warnings,
             "can_edit": version.is_draft and access.can(Cap.MANAGE_FUND),
-            "amendments": version.amendments.order_by("number"),
+            "amendments": list(amendments),
+            "created_from": created_from_label(version),
+            "has_other_language": has_other,
+            "both_languages": both,
+            "english": english,
             "benefit_indexes": list(enumerate(reg.benefits)) if reg else [],
         },
     )

@@ -164,6 +164,50 @@ def test_english_lines(render) -> None:  # type: ignore[no-untyped-def]
     assert lines[-1] == "Eligible: 400 baht"
 
 
+def _banthi_shared_cap_step(**changes):  # type: ignore[no-untyped-def]
+    """Banthi's hospital claim limited by ข้อ 14, the yearly cap it shares with outpatient."""
+    reg = load_prototype("banthi")
+    if changes:
+        from dataclasses import replace
+
+        reg = replace(reg, group_caps=tuple(replace(g, **changes) for g in reg.group_caps))
+    past = (
+        PastClaim("hospital", date(2024, 2, 1), Decimal("1400"), 14),
+        PastClaim("outpatient", date(2024, 6, 1), Decimal("150"), 3),
+    )
+    d = decide(reg, member(claims=past), event("hospital", date(2024, 9, 1), nights=3))
+    return next(s for s in d.steps if s.params.get("group"))
+
+
+@needs_django
+def test_a_shared_cap_is_named_not_coded(thai) -> None:  # type: ignore[no-untyped-def]
+    """The step names the shared cap as the regulation does (its Thai name), or by the
+    benefits it groups; never by its code ("medical")."""
+    render = thai
+    named = _banthi_shared_cap_step()
+    th = render.render_step(named, "th")
+    assert th.endswith("→ 50 บาท (เพดานร่วม ค่ารักษาพยาบาลรวม) ✓") and "medical" not in th
+    en = render.render_step(named, "en")
+    assert en.endswith("(shared cap of Hospital stay and Outpatient visit) ✓")
+    assert "medical" not in en
+
+    unnamed = _banthi_shared_cap_step(name_th="")
+    th = render.render_step(unnamed, "th")
+    assert th.endswith("(เพดานร่วมของ นอนโรงพยาบาล และ ผู้ป่วยนอก) ✓"), th
+    # a stored step holds the names, so an old claim explains itself without the regulation
+    stored = Step(named.code, named.clause, {**named.params}, named.ok)
+    assert render.render_step(stored, "th") == render.render_step(named, "th")
+    # a step stored before the names were kept: no code either
+    old = Step(
+        named.code,
+        named.clause,
+        {k: v for k, v in named.params.items() if not k.startswith("group_")},
+        named.ok,
+    )
+    assert render.render_step(old, "th").endswith("(เพดานร่วม) ✓")
+    assert render.render_step(old, "en").endswith("(shared cap) ✓")
+
+
 @needs_django
 def test_every_step_code_renders(render) -> None:  # type: ignore[no-untyped-def]
     """Decisions over all prototypes and many events: no step falls back to raw code+params."""

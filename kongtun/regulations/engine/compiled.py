@@ -48,6 +48,11 @@ class CCap:
     clause: str | None
     group: str | None = None
     codes: frozenset[str] = frozenset()
+    #: How people name a group cap (the trace carries it, so a stored decision explains itself):
+    #: its ``name_th`` and the names of the benefits it groups, in the regulation's order.
+    group_name_th: str = ""
+    group_benefits_th: tuple[str, ...] = ()
+    group_benefits_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +155,20 @@ def _benefit(reg: Regulation, b: Benefit) -> CompiledBenefit:
             limit = (
                 g.amount if g.amount is not None else g.units if g.units is not None else g.times
             )
-            caps.append(CCap(g.period, measure, limit, g.clause, g.name, frozenset(g.benefits)))  # type: ignore[arg-type]
+            members = [o for code in g.benefits if (o := reg.benefit(code)) is not None]
+            caps.append(
+                CCap(
+                    g.period,
+                    measure,
+                    limit,  # type: ignore[arg-type]
+                    g.clause,
+                    g.name,
+                    frozenset(g.benefits),
+                    g.name_th,
+                    tuple(o.name_th for o in members),
+                    tuple(o.name_en for o in members),
+                )
+            )
     caps.sort(key=lambda c: _PERIOD_ORDER[c.period])  # stable: own caps before group caps
 
     rel: dict[str, tuple[Decimal, str | None]]

@@ -516,6 +516,9 @@ def _cap_params(cap: CCap, window: tuple[date, date] | None) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if cap.group is not None:
         params["group"] = cap.group
+        params["group_name_th"] = cap.group_name_th
+        params["group_benefits_th"] = list(cap.group_benefits_th)
+        params["group_benefits_en"] = list(cap.group_benefits_en)
     if cap.period == "year" and window is not None:
         params["year_start"] = window[0].isoformat()
         params["year_end"] = window[1].isoformat()

@@ -21,6 +21,7 @@ from .messages import ERRORS, WARNINGS, format_message, gettext_noop
 __all__ = [
     "format_baht",
     "format_date",
+    "group_label",
     "render_decision",
     "render_error",
     "render_step",
@@ -323,7 +324,7 @@ def _render_step(step: Step, lang: str) -> str:
             )
         else:
             msg = _("%(units)s; already %(used)s, at most %(cap)s in a lifetime → %(result)s")
-        body = msg % values + _group(p)
+        body = msg % values + _group(p, lang)
     elif code.endswith("_times_cap"):
         values = {
             "used": _units(p.get("used"), "event", ngettext),
@@ -335,7 +336,7 @@ def _render_step(step: Step, lang: str) -> str:
             msg = _("already %(used)s in the year %(start)s–%(end)s; at most %(cap)s a year")
         else:
             msg = _("already %(used)s; at most %(cap)s in a lifetime")
-        body = msg % values + _group(p)
+        body = msg % values + _group(p, lang)
     elif code in ("per_year_cap", "lifetime_cap"):
         values = {
             "computed": baht("computed"),
@@ -355,7 +356,7 @@ def _render_step(step: Step, lang: str) -> str:
                 "%(computed)s baht; already paid %(used)s baht, lifetime cap %(cap)s baht "
                 "→ %(result)s baht"
             )
-        body = msg % values + _group(p)
+        body = msg % values + _group(p, lang)
     elif code == "relative_share":
         body = _("%(fraction)s for the member's %(relative)s: %(computed)s → %(result)s baht") % {
             "fraction": _percent(p.get("fraction")),
@@ -387,11 +388,38 @@ def _age_range(p: Mapping[str, Any]) -> str:
     return _("at most %(max)s years") % {"max": hi}
 
 
-def _group(p: Mapping[str, Any]) -> str:
+def _names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C" (Thai: และ)."""
     from django.utils.translation import gettext
 
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def group_label(p: Mapping[str, Any], lang: str) -> str:
+    """A shared cap as people name it, never its code: in Thai its ``name_th`` when the
+    regulation gives one, else (and in English) the benefits it groups, e.g.
+    "เพดานร่วมของ นอนโรงพยาบาล และ ผู้ป่วยนอก". A step stored before the trace carried the
+    names (only ``group``) reads "shared cap". Call inside ``override(lang)``."""
+    from django.utils.translation import gettext
+
+    th = [str(n) for n in p.get("group_benefits_th") or ()]
+    en = [str(n) for n in p.get("group_benefits_en") or ()]
+    if lang.startswith("en"):
+        names = [(en[i] if i < len(en) and en[i] else name) for i, name in enumerate(th)]
+    else:
+        if p.get("group_name_th"):
+            return gettext("shared cap %(group)s") % {"group": p["group_name_th"]}
+        names = th
+    if names:
+        return gettext("shared cap of %(benefits)s") % {"benefits": _names(names)}
+    return gettext("shared cap")
+
+
+def _group(p: Mapping[str, Any], lang: str) -> str:
     if p.get("group"):
-        return " " + gettext("(shared cap %(group)s)") % {"group": p["group"]}
+        return f" ({group_label(p, lang)})"
     return ""
 
 
