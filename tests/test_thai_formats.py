@@ -96,3 +96,21 @@ def test_bad_amounts_are_refused(text, code):
 def test_amount_in_thai_words():
     assert amount_in_thai_words(Decimal("101.00")) == "หนึ่งร้อยเอ็ดบาทถ้วน"
     assert amount_in_thai_words(Decimal("1234.55")) == "หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบห้าสตางค์"
+
+
+def test_amounts_in_words_follow_the_reader_language():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from kongtun.core.templatetags.kongtun import bahtwords
+
+    with translation.override("th"):
+        assert bahtwords(Decimal("2502.50")) == "สองพันห้าร้อยสองบาทห้าสิบสตางค์"
+    with translation.override("en"):
+        assert (
+            bahtwords(Decimal("2502.50"))
+            == "two thousand, five hundred and two baht and fifty satang"
+        )
+        assert bahtwords(Decimal("100")) == "one hundred baht only"
+        assert bahtwords(Decimal("-0.25")) == "minus zero baht and twenty-five satang"

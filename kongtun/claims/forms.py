@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.claims.models import ClaimStatus, Payout, Relative, ReviewAction
@@ -130,7 +131,10 @@ class ReviewForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("file"),
-        help_text=_("A photo or a PDF, at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES >> 20},
+        help_text=lazy(
+            lambda: _("A photo or a PDF, at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES >> 20},
+            str,
+        )(),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
     requirement = forms.ChoiceField(label=_("document for"), required=False)

@@ -74,3 +74,16 @@ def amount_in_thai_words(amount: Decimal) -> str:
     if abs(value) >= Decimal("1e12"):
         raise ValueError("amount too large to write in words")
     return bahttext(float(value))
+
+
+def amount_in_english_words(amount: Decimal) -> str:
+    """'one hundred baht only', 'two baht and fifty satang' — the English counterpart of
+    ``amount_in_thai_words`` for reports read in English (num2words writes the numbers; it
+    knows no Thai currency, hence the baht and satang here)."""
+    from num2words import num2words
+
+    value = to_money(amount)
+    sign = "minus " if value < 0 else ""
+    baht, satang = divmod(int(abs(value) * 100), 100)
+    words = f"{sign}{num2words(baht, lang='en')} baht"
+    return f"{words} and {num2words(satang, lang='en')} satang" if satang else f"{words} only"

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.thaidates import BE_OFFSET, years_between
@@ -411,6 +412,13 @@ class AnnualReport:
     committee: list
     meetings: list
     resolutions: int
+
+    @property
+    def year_label(self) -> str:
+        """'2568' in Thai; '2025 (B.E. 2568)' in English, beside dates in the Common Era."""
+        if (get_language() or "th").startswith("en"):
+            return f"{self.end.year} (B.E. {self.year_be})"
+        return str(self.year_be)
 
 
 def fiscal_year_of(fund: Fund, year_be: int) -> tuple[dt.date, dt.date]:

@@ -191,7 +191,7 @@ def annual_xlsx(report: object, *, lang: str) -> bytes:
     book = Book()
     fund = r.fund.display_name
     period = f"{date_text(r.start, lang)} – {date_text(r.end, lang)}"
-    title = f"{fund} · {_('Annual report')} {r.year_be}"
+    title = f"{fund} · {_('Annual report')} {r.year_label}"
     ws = book.sheet(_("Income and expenditure"), [title, period], (10, 44, 16))
     book.header(ws, [_("code"), _("account"), _("baht")])
     book.rows(ws, [["", _("Income"), None]], bold=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from kongtun.core.money import amount_in_thai_words, to_money
+from kongtun.core.money import amount_in_english_words, amount_in_thai_words, to_money
 from kongtun.core.thaidates import format_date, format_date_input
 
 register = template.Library()
@@ -45,7 +45,12 @@ def baht(value: Decimal | int | None) -> str:
 
 @register.filter
 def bahtwords(value: Decimal | None) -> str:
-    return amount_in_thai_words(value) if value is not None else ""
+    """The amount in words in the page's language (documents kept in Thai override it)."""
+    if value is None:
+        return ""
+    if (get_language() or "th").startswith("en"):
+        return amount_in_english_words(value)
+    return amount_in_thai_words(value)
 
 
 @register.simple_tag(takes_context=True)
