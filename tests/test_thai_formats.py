@@ -114,3 +114,13 @@ def test_amounts_in_words_follow_the_reader_language():
         )
         assert bahtwords(Decimal("100")) == "one hundred baht only"
         assert bahtwords(Decimal("-0.25")) == "minus zero baht and twenty-five satang"
+
+
+def test_people_are_shown_by_name_not_login(make_user):
+    from kongtun.core.templatetags.kongtun import person
+
+    named = make_user("somsri.t")
+    named.first_name, named.last_name = "สมศรี", "ใจดี"
+    assert person(named) == "สมศรี ใจดี"
+    assert person(make_user("nameless")) == "nameless"
+    assert person(None) == ""

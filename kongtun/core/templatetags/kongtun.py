@@ -57,3 +57,12 @@ def bahtwords(value: Decimal | None) -> str:
 def can(context: template.Context, cap: str) -> bool:
     access = context.get("access")
     return bool(access and access.can(cap))
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user as people know them: the full name, or the login name when none is recorded."""
+    if user is None:
+        return ""
+    full = getattr(user, "get_full_name", lambda: "")()
+    return full or getattr(user, "get_username", lambda: "")()
