@@ -217,9 +217,12 @@ def create_demo_fund(spec: DemoFund, *, rng: random.Random, today: dt.date) -> F
     _demo_status_history(members, rng=rng, today=today, actor=admin)
     if spec.key == "banthi":
         first_active = next(m for m in members if m.status == MemberStatus.ACTIVE)
+        login = _user("banthi.member")
+        login.first_name, login.last_name = first_active.first_name, first_active.last_name
+        login.save(update_fields=["first_name", "last_name"])
         role_grant(
             fund=fund,
-            user=_user("banthi.member"),
+            user=login,
             role=Role.MEMBER,
             actor=admin,
             member_id=first_active.pk,

@@ -109,7 +109,11 @@ def _seats(fund: Fund, members: list[Member], rng: random.Random) -> list[dict]:
     seats = []
     for username, role in COMMITTEE[fund.short_code.lower()]:
         user = get_user_model().objects.get(username=username)
-        seats.append({"position": role.value, "user": user, "member": pool.pop()})
+        member = pool.pop()
+        # the login carries its person's name, as a real committee member's would
+        user.first_name, user.last_name = member.first_name, member.last_name
+        user.save(update_fields=["first_name", "last_name"])
+        seats.append({"position": role.value, "user": user, "member": member})
     taken = {s["position"] for s in seats}
     for position in (Position.VICE_CHAIR, Position.MANAGER):
         if position not in taken:

@@ -77,6 +77,9 @@ def test_demo_books_committee_and_public_verification(small_demo, client):
             u for u, _r in people.COMMITTEE[fund.short_code.lower()]
         }
         assert is_committee_member(fund, User.objects.get(username=chair), TODAY)
+        # the login carries the name of the member record its committee term is linked to
+        term = next(t for t in today if t.user and t.user.username == chair)
+        assert term.user.get_full_name() == f"{term.member.first_name} {term.member.last_name}"
         assert committee_on(fund, fund.founded_on - dt.timedelta(days=1)) == []
         assert Meeting.objects.filter(fund=fund, kind="assembly").count() >= 15
         assert Meeting.objects.filter(fund=fund, kind="committee", date__gt=TODAY).exists()
