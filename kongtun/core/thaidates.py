@@ -117,3 +117,16 @@ def fiscal_year_be(day: dt.date, start_month: int) -> int:
     voucher, resolution and report numbers by."""
     year = day.year + 1 if start_month > 1 and day.month >= start_month else day.year
     return year + BE_OFFSET
+
+
+def parse_month(text: str) -> dt.date | None:
+    """'2567-03' (Buddhist Era) or '2024-03' → 1 March 2024; None for anything else."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text or "")
+    if not m:
+        return None
+    year, month = int(m[1]), int(m[2])
+    if year > 2400:
+        year -= BE_OFFSET
+    if not 1 <= month <= 12 or not 1900 <= year <= 2200:
+        return None
+    return dt.date(year, month, 1)

@@ -9,13 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from kongtun.core.thaidates import BE_OFFSET
+from kongtun.core.http import file_response
+from kongtun.core.thaidates import BE_OFFSET, parse_month
 from kongtun.funds.models import Fund
 from kongtun.ledger.reports import month_label
 from kongtun.public.selectors import public_summary, receipt_verification
 from kongtun.reports.pdf import render_pdf
 from kongtun.reports.selectors import public_monthly_report
-from kongtun.reports.views import file_response, parse_month
 
 
 def _fund(short_code: str) -> Fund:

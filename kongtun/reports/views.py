@@ -20,7 +20,8 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kongtun.core.thaidates import BE_OFFSET
+from kongtun.core.http import file_response
+from kongtun.core.thaidates import BE_OFFSET, parse_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.models import JournalEntry, MonthClose
 from kongtun.ledger.reports import month_label
@@ -48,29 +49,8 @@ def _language(request: HttpRequest) -> contextlib.AbstractContextManager:
     return translation.override(lang) if lang in ("th", "en") else contextlib.nullcontext()
 
 
-def file_response(
-    content: bytes, content_type: str, filename: str, *, inline: bool
-) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
-
-
 def _last_full_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def parse_month(text: str) -> dt.date | None:
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text or "")
-    if not m:
-        return None
-    year, month = int(m[1]), int(m[2])
-    if year > 2400:
-        year -= BE_OFFSET
-    if not 1 <= month <= 12 or not 1900 <= year <= 2200:
-        return None
-    return dt.date(year, month, 1)
 
 
 # --- index ---------------------------------------------------------------------------------
