@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 
 from kongtun.funds.models import Fund
+from kongtun.ledger.models import Account, AccountType
+from kongtun.ledger.selectors import account_sums
 from kongtun.projection.models import ProjectionRun
+
+
+def role_totals(fund: Fund, start: dt.date, end: dt.date) -> dict[str, float]:
+    """Baht by account role over [start, end], each on its natural side (income positive),
+    as floats: the projection's own arithmetic (decision 0008)."""
+    sums = account_sums(fund=fund, start=start, end=end)
+    out: dict[str, float] = {}
+    for acc in Account.objects.filter(fund=fund).only("pk", "role", "type"):
+        satang = sums.get(acc.pk, 0)
+        natural = satang if acc.type in (AccountType.ASSET, AccountType.EXPENSE) else -satang
+        out[acc.role] = out.get(acc.role, 0.0) + natural / 100.0
+    return out
 
 
 def runs_of(*, fund: Fund) -> QuerySet[ProjectionRun]:
@@ -25,21 +41,18 @@ def books_check(*, run: ProjectionRun, reg: int = 0) -> list[dict]:
     by line (benefits by their ledger account, members' money, matching, deaths). A first year
     far from what the fund lived through says the rates need a look before the long run is
     trusted (the demo and real funds alike: published national rates are not a village)."""
-    import datetime as dt
-
     from django.utils.translation import get_language
 
     from kongtun.claims.services import benefit_account_role
     from kongtun.ledger.models import Account
     from kongtun.members.models import MemberStatus, MemberStatusChange
-    from kongtun.projection.services import _role_totals
 
     s = run.summary
     if not s or not s.get("regulations"):
         return []
     chosen = s["regulations"][max(0, min(reg, len(s["regulations"]) - 1))]
     start = dt.date.fromisoformat(str(run.parameters["assumptions"]["start"]))
-    books = _role_totals(run.fund, start - dt.timedelta(days=364), start)
+    books = role_totals(run.fund, start - dt.timedelta(days=364), start)
     names = {
         a.role: (a.name_en if (get_language() or "th")[:2] == "en" and a.name_en else a.name_th)
         for a in Account.objects.filter(fund=run.fund)

@@ -46,6 +46,7 @@ from kongtun.projection.engine import (
     project,
 )
 from kongtun.projection.models import ProjectionRun, RunStatus
+from kongtun.projection.selectors import role_totals
 from kongtun.regulations.engine import (
     Regulation,
     RegulationFormatError,
@@ -178,17 +179,6 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
     )
 
 
-def _role_totals(fund: Fund, start: dt.date, end: dt.date) -> dict[str, float]:
-    """Baht by account role over [start, end], each on its natural side (income positive)."""
-    sums = account_sums(fund=fund, start=start, end=end)
-    out: dict[str, float] = {}
-    for acc in Account.objects.filter(fund=fund).only("pk", "role", "type"):
-        satang = sums.get(acc.pk, 0)
-        natural = satang if acc.type in (AccountType.ASSET, AccountType.EXPENSE) else -satang
-        out[acc.role] = out.get(acc.role, 0.0) + natural / 100.0
-    return out
-
-
 def _net_assets(fund: Fund, on: dt.date) -> float:
     sums = account_sums(fund=fund, end=on)
     total = 0.0
@@ -214,7 +204,7 @@ def projection_defaults(*, fund: Fund, today: dt.date) -> Defaults:
     notes: dict[str, str] = {}
     pop = population_of(fund=fund, start=today)
     year_ago = today - dt.timedelta(days=365)
-    books = _role_totals(fund, year_ago + dt.timedelta(days=1), today)
+    books = role_totals(fund, year_ago + dt.timedelta(days=1), today)
     a.opening_balance = round(_net_assets(fund, today), 2)
     notes["opening_balance"] = _(
         "The fund's assets less its liabilities in the books on %(date)s."
