@@ -41,6 +41,7 @@ from kongtun.core.thaidates import format_date
 from kongtun.funds.access import CAPABILITIES, Cap
 from kongtun.funds.models import Fund, FundRole
 from kongtun.governance.models import Resolution
+from kongtun.governance.selectors import citable_resolution
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import (
     EntryDraft,
@@ -623,17 +624,9 @@ def claim_review(
 
 def _cited_resolution(claim: Claim, resolution: Resolution, today: dt.date) -> Resolution:
     """The resolution a review cites: the claim's fund's, of a meeting on or before today."""
-    found = (
-        Resolution.objects.select_related("meeting")
-        .filter(pk=resolution.pk, fund_id=claim.fund_id)
-        .first()
-    )
+    found, problem = citable_resolution(fund_id=claim.fund_id, resolution=resolution, on=today)
     if found is None:
-        raise ValidationError({"resolution": [_("Choose one of this fund's resolutions.")]})
-    if found.meeting.date > today:
-        raise ValidationError(
-            {"resolution": [_("This resolution's meeting is after today: it cannot be cited yet.")]}
-        )
+        raise ValidationError({"resolution": [problem]})
     return found
 
 

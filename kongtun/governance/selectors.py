@@ -83,6 +83,22 @@ def _lang() -> str:
     return get_language() or "th"
 
 
+def citable_resolution(
+    *, fund_id: int, resolution: Resolution, on: dt.date
+) -> tuple[Resolution | None, str]:
+    """The resolution as a record may cite it — the fund's own, of a meeting held on or
+    before ``on`` — or None and the reason, for the caller to put on its field (regulation
+    approvals, claim reviews)."""
+    found = (
+        Resolution.objects.select_related("meeting").filter(pk=resolution.pk, fund_id=fund_id)
+    ).first()
+    if found is None:
+        return None, _("Choose one of this fund's resolutions.")
+    if found.meeting.date > on:
+        return None, _("This resolution's meeting is after today: it cannot be cited yet.")
+    return found, ""
+
+
 def resolution_choices(
     fund: Fund, *, topic: str | None = None, on_or_before: dt.date | None = None
 ) -> list[tuple[int, str]]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from kongtun.core.models import counter_next
 from kongtun.funds.models import Fund
 from kongtun.governance.models import Resolution
-from kongtun.governance.selectors import resolution_label
+from kongtun.governance.selectors import citable_resolution, resolution_label
 from kongtun.regulations.engine import (
     PROTOTYPES,
     FormatError,
@@ -242,17 +242,11 @@ def version_approve(
     errors: dict[str, list[str]] = {}
     meeting_day: dt.date | None = None  # the approving meeting's date, once known to be valid
     if resolution_record is not None:
-        record = (
-            Resolution.objects.select_related("meeting")
-            .filter(pk=resolution_record.pk, fund_id=version.fund_id)
-            .first()
+        record, problem = citable_resolution(
+            fund_id=version.fund_id, resolution=resolution_record, on=today
         )
         if record is None:
-            errors["resolution_record"] = [_("Choose one of this fund's resolutions.")]
-        elif record.meeting.date > today:
-            errors["resolution_record"] = [
-                _("This resolution's meeting is after today: it cannot have approved the version.")
-            ]
+            errors["resolution_record"] = [problem]
         else:
             resolution = resolution_label(record)
             resolution_date = meeting_day = record.meeting.date
