@@ -17,8 +17,10 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
+from kongtun.api.access import api_access as _access
+from kongtun.api.books import router as books_router
 from kongtun.api.models import api_token_user
-from kongtun.funds.access import Cap, FundAccess, fund_access, funds_for_user
+from kongtun.funds.access import Cap, FundAccess, funds_for_user
 from kongtun.members.models import Member
 from kongtun.members.selectors import member_search
 from kongtun.members.services import (
@@ -64,13 +66,6 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> object:
     return api.create_response(
         request, {"detail": "validation_error", "errors": errors}, status=400
     )
-
-
-def _access(request: HttpRequest, fund_id: int, cap: Cap) -> FundAccess:
-    access = fund_access(request.auth, fund_id)
-    if not access.can(cap):
-        raise HttpError(403, "forbidden")
-    return access
 
 
 class AreaOut(Schema):
@@ -346,7 +341,4 @@ def change_status(request: HttpRequest, fund_id: int, member_id: int, payload: S
     return Status(201, _detail(request, access, member, reveal=False))
 
 
-# The books, read-only (kongtun/api/books.py).
-from kongtun.api.books import router as books_router  # noqa: E402
-
-api.add_router("", books_router)
+api.add_router("", books_router)  # the books, read-only (kongtun/api/books.py)

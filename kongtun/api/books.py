@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from kongtun.api.access import api_access
 from kongtun.funds.access import Cap, FundAccess
 from kongtun.ledger.models import JournalLine, MonthClose
 from kongtun.ledger.reports import journal_search
@@ -90,9 +91,7 @@ class VerificationOut(Schema):
 
 
 def _books(request: HttpRequest, fund_id: int) -> FundAccess:
-    from kongtun.api.api import _access  # the API module registers this router
-
-    return _access(request, fund_id, Cap.VIEW_BOOKS)
+    return api_access(request, fund_id, Cap.VIEW_BOOKS)
 
 
 @router.get("/funds/{fund_id}/books/entries", response=EntryPage)
