@@ -4,6 +4,8 @@ each new fund and editable there. Codes follow the usual Thai small-organization
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 # (code, name_th, name_en, type, role)
 DEFAULT_CHART: list[tuple[str, str, str, str, str]] = [
     ("1101", "เงินสด", "Cash", "asset", "cash"),
@@ -37,33 +39,27 @@ DEFAULT_CHART: list[tuple[str, str, str, str, str]] = [
 ]
 
 
-def role_uses() -> dict[str, object]:
-    """What Kongtun posts to an account of each role by itself (the chart page's "used for").
-    Built on call so the texts follow the reader's language."""
-    from django.utils.translation import gettext_lazy as _
-
-    uses: dict[str, object] = {
-        "cash": _("money received or paid in cash"),
-        "bank": _("money received or paid through the bank"),
-        "receivable_agency": _("matching money requested, not yet received"),
-        "advance": _("contributions paid ahead for months to come"),
-        "capital": _("opening balances"),
-        "contributions": _("members' contributions on receipts"),
-        "entrance_fees": _("entrance fees on receipts"),
-        "matching_local": _("matching money from local government"),
-        "matching_central": _("matching money from central government"),
-        "donations": _("donations"),
-        "interest": _("bank interest"),
-        "other_income": _("other income"),
-        "admin": _("administration costs"),
-        "community": _("community activities"),
-    }
-    return uses
+#: What Kongtun posts to an account of each role by itself (the chart page's "used for");
+#: lazy texts, read in the reader's language.
+ROLE_USES: dict[str, object] = {
+    "cash": _("money received or paid in cash"),
+    "bank": _("money received or paid through the bank"),
+    "receivable_agency": _("matching money requested, not yet received"),
+    "advance": _("contributions paid ahead for months to come"),
+    "capital": _("opening balances"),
+    "contributions": _("members' contributions on receipts"),
+    "entrance_fees": _("entrance fees on receipts"),
+    "matching_local": _("matching money from local government"),
+    "matching_central": _("matching money from central government"),
+    "donations": _("donations"),
+    "interest": _("bank interest"),
+    "other_income": _("other income"),
+    "admin": _("administration costs"),
+    "community": _("community activities"),
+}
 
 
 def role_use(role: str) -> object:
     if role.startswith("benefit:"):
-        from django.utils.translation import gettext_lazy as _
-
         return _("claim payments of this kind of benefit")
-    return role_uses().get(role, "")
+    return ROLE_USES.get(role, "")

@@ -329,6 +329,8 @@ def test_chart_of_accounts_add_rename_and_type_locked_once_used(books, world, en
     page = english.get(url(fund, "accounts/"), {"as_of": "31/12/2024"})
     balances = {r["account"].role: r["balance"] for r in page.context["rows"]}
     assert balances["cash"] == D("600.00") and balances["contributions"] == D("300.00")
+    html = page.content.decode()  # what each account is used for, in words, not role keys
+    assert "money received or paid in cash" in html and "receivable_agency" not in html
     response = english.post(
         url(fund, "accounts/"),
         {"code": "5202", "name_th": "ค่าเดินทาง", "name_en": "", "type": "expense"},
