@@ -27,12 +27,14 @@ HABITS = [(1, 0.35), (3, 0.2), (6, 0.15), (12, 0.3)]
 MEETING_DAY = 5  # the monthly meeting, when the treasurer takes money
 
 
-def _end_of_membership(member: Member, today: dt.date) -> dt.date:
+def _exit_date(member: Member) -> dt.date | None:
+    """The day a member resigned or died: from that day on they pay nothing (the service
+    refuses a payment by a member who has left, the day itself included)."""
     last = None
     for change in member.status_changes.all():
         if change.status in (MemberStatus.RESIGNED, MemberStatus.DECEASED):
             last = change.effective_date
-    return min(last, today) if last else today
+    return last
 
 
 def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
@@ -52,13 +54,14 @@ def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
         plan = plans[12] if habit == 12 and rng.random() < 0.7 else plans[1]
         plan_assign(member=member, plan=plan, effective_date=member.join_date)
         compliance = rng.uniform(0.7, 1.0)
-        end = _end_of_membership(member, today)
+        exit_day = _exit_date(member)
+        end = min(exit_day, today) if exit_day else today
         next_unpaid = month_index(member.join_date)
         step_months = max(habit, plan.months)
         fee_due = True
         for meeting in range(month_index(member.join_date), month_index(min(end, today)) + 1):
             pay_day = max(month_start(meeting).replace(day=MEETING_DAY), member.join_date)
-            if pay_day > end or pay_day > today or meeting < next_unpaid:
+            if (exit_day and pay_day >= exit_day) or pay_day > today or meeting < next_unpaid:
                 continue  # gone, not yet, or paid ahead
             if not fee_due and rng.random() > compliance:
                 continue  # skipped this meeting: the months stay in arrears

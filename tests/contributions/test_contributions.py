@@ -241,3 +241,26 @@ def test_checking_a_batch_writes_nothing(fund, world):
     assert set(exc.value.message_dict) == {"row2.member_number"}
     assert not Receipt.objects.exists() and not JournalEntry.objects.exists()
     assert not ContributionPolicy.objects.filter(fund=fund).exists()
+
+
+def test_the_demo_bills_nobody_from_the_day_they_left(world):
+    """A member who resigned on a meeting day (the 5th) pays nothing that day: the demo used
+    to bill them, and the service refused the whole meeting (make run failed on some dates)."""
+    import random
+
+    from kongtun.contributions import demo as contributions_demo
+    from kongtun.contributions.models import ContributionPayment
+    from kongtun.members.services import member_set_status
+
+    leaver = world.members_a[1]
+    first_meeting = leaver.join_date.replace(day=5)  # joined 1 Mar 2015: the fee is due then
+    member_set_status(
+        member=leaver,
+        status="resigned",
+        effective_date=first_meeting,
+        reason="ย้ายถิ่น",
+        actor=None,
+    )
+    contributions_demo.step(world.fund_a, rng=random.Random(1), today=TODAY)
+    assert not ContributionPayment.objects.filter(member=leaver).exists()
+    assert ContributionPayment.objects.filter(member=world.members_a[0]).exists()
