@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kongtun.claims.models import ClaimStatus, Payout, Relative, ReviewAction
 from kongtun.claims.services import EVIDENCE_MAX_BYTES, ClaimInput
+from kongtun.core.concurrency import IdempotentFormMixin
 from kongtun.core.forms import BahtField, ThaiDateField
 from kongtun.funds.models import Fund, Village
 from kongtun.governance.forms import ResolutionSelect
@@ -159,7 +160,7 @@ class PaperEvidenceForm(forms.Form):
         self.fields["requirement"].choices = [*requirements, ("", _("other document"))]
 
 
-class PayForm(forms.Form):
+class PayForm(IdempotentFormMixin, forms.Form):
     paid_on = ThaiDateField(label=_("paid on"))
     source = forms.ChoiceField(
         label=_("paid from"), choices=Payout.Source.choices, initial=Payout.Source.CASH
@@ -202,7 +203,7 @@ class ClaimFilterForm(forms.Form):
         self.fields["village"].queryset = Village.objects.filter(fund=fund).order_by("number")
 
 
-class PayoutVoidForm(forms.Form):
+class PayoutVoidForm(IdempotentFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("why the payment is cancelled"),
         max_length=300,

@@ -36,6 +36,7 @@ from kongtun.claims.models import (
     ReviewAction,
 )
 from kongtun.contributions.services import fiscal_year_be
+from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_next, counter_reserve
 from kongtun.core.thaidates import format_date
 from kongtun.funds.access import CAPABILITIES, Cap
@@ -314,6 +315,7 @@ def _snapshot(claim: Claim, preview: Preview) -> None:
     claim.benefit_name_en = preview.benefit_name_en
 
 
+@retry_transient
 @transaction.atomic
 def claim_file(
     *,
@@ -323,6 +325,7 @@ def claim_file(
     today: dt.date | None = None,
 ) -> Claim:
     """File a claim; the engine's decision is stored with it (the version and clauses used)."""
+    fund_lock(fund.pk)
     today = today or timezone.localdate()
     preview = claim_preview(fund=fund, data=data, today=today)
     fy = fiscal_year_be(today, fund.fiscal_year_start_month)
@@ -400,6 +403,7 @@ def _check_requirement(claim: Claim, requirement: str) -> None:
         raise ValidationError({"requirement": [_("Choose one of the documents listed.")]})
 
 
+@retry_transient
 @transaction.atomic
 def evidence_add(
     *,
@@ -410,6 +414,7 @@ def evidence_add(
     description: str = "",
 ) -> ClaimEvidence:
     """Store a file with the claim (image or PDF, at most 5 MB), under claims/<fund>/<claim>/."""
+    fund_lock(claim.fund_id)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     _check_open(claim)
     _check_requirement(claim, requirement)
@@ -441,11 +446,13 @@ def evidence_add(
     return evidence
 
 
+@retry_transient
 @transaction.atomic
 def evidence_seen_on_paper(
     *, claim: Claim, actor: AbstractBaseUser | None, requirement: str = "", description: str = ""
 ) -> ClaimEvidence:
     """Record that the committee saw a paper document kept in the fund's files."""
+    fund_lock(claim.fund_id)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     _check_open(claim)
     _check_requirement(claim, requirement)
@@ -500,6 +507,7 @@ def approvals_in_round(claim: Claim) -> list[ClaimApproval]:
     )
 
 
+@retry_transient
 @transaction.atomic
 def claim_review(
     *,
@@ -520,6 +528,7 @@ def claim_review(
     ``resolution`` — the fund's resolution of the meeting that decided the claim (on or before
     today), cited by the review.
     """
+    fund_lock(claim.fund_id)
     today = today or timezone.localdate()
     claim = (
         Claim.objects.select_for_update(of=("self",))
@@ -652,6 +661,7 @@ def _recheck_caps(claim: Claim) -> None:
         )
 
 
+@retry_transient
 @transaction.atomic
 def claim_redecide(
     *,
@@ -662,6 +672,7 @@ def claim_redecide(
 ) -> Claim:
     """Decide an open claim again (after more evidence, corrected details, or other claims
     granted in between): a new decision as of today and a new approval round."""
+    fund_lock(claim.fund_id)
     today = today or timezone.localdate()
     claim = Claim.objects.select_for_update(of=("self",)).select_related("member").get(pk=claim.pk)
     _check_open(claim)
@@ -763,6 +774,7 @@ def voucher_description(claim: Claim, ref: str) -> str:
     }
 
 
+@retry_transient
 @transaction.atomic
 def claim_pay(
     *,
@@ -776,6 +788,7 @@ def claim_pay(
 ) -> Payout:
     """Pay an approved claim once: a voucher numbered per fiscal year without gaps, one
     balanced entry (debit the benefit's expense account, credit cash or bank)."""
+    fund_lock(claim.fund_id)
     today = today or timezone.localdate()
     claim = (
         Claim.objects.select_for_update(of=("self",))
@@ -856,6 +869,7 @@ def claim_pay(
     return payout
 
 
+@retry_transient
 @transaction.atomic
 def payout_void(
     *,
@@ -867,6 +881,7 @@ def payout_void(
     """Cancel a payment made in error (wrong person or amount, money returned): the voucher
     keeps its number and shows it is cancelled, a reversing entry is posted in an open month,
     and the claim is approved-unpaid again, to be paid correctly."""
+    fund_lock(payout.fund_id)
     today = today or timezone.localdate()
     claim = Claim.objects.select_for_update(of=("self",)).get(pk=payout.claim_id)
     payout = Payout.objects.select_for_update().get(pk=payout.pk)

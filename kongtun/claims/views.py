@@ -23,7 +23,7 @@ from kongtun.claims.forms import (
     PolicyForm,
     ReviewForm,
 )
-from kongtun.claims.models import Claim, ClaimEvidence, ClaimStatus, ReviewAction
+from kongtun.claims.models import Claim, ClaimEvidence, ClaimStatus, Payout, ReviewAction
 from kongtun.claims.selectors import benefit_choices, claim_search
 from kongtun.claims.services import (
     approvals_in_round,
@@ -43,6 +43,7 @@ from kongtun.claims.services import (
     required_evidence,
     trace_lines,
 )
+from kongtun.core.concurrency import as_pk, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
 from kongtun.funds.models import FundRole
@@ -387,14 +388,22 @@ def claim_pay_view(request: HttpRequest, access: FundAccess, claim_id: int) -> H
     if form.is_valid():
         d = form.cleaned_data
         try:
-            payout = claim_pay(
-                claim=claim,
-                actor=request.user,
-                paid_on=d["paid_on"],
-                source=d["source"],
-                amount=d["amount"],
-                note=d["note"],
+            payout, replayed = submit_once(
+                request,
+                fund_id=access.fund.pk,
+                scope="claims.pay",
+                action=lambda: claim_pay(
+                    claim=claim,
+                    actor=request.user,
+                    paid_on=d["paid_on"],
+                    source=d["source"],
+                    amount=d["amount"],
+                    note=d["note"],
+                ),
+                **as_pk(Payout),
             )
+            if replayed:
+                messages.info(request, _("This was already saved; nothing was recorded twice."))
             messages.success(
                 request,
                 _("Paid; payment voucher %(n)s issued.") % {"n": payout.display_number},
@@ -416,7 +425,15 @@ def payout_void_view(request: HttpRequest, access: FundAccess, claim_id: int) ->
     form = PayoutVoidForm(request.POST)
     if form.is_valid():
         try:
-            payout_void(payout=payout, reason=form.cleaned_data["reason"], actor=request.user)
+            submit_once(
+                request,
+                fund_id=access.fund.pk,
+                scope="claims.payout_void",
+                action=lambda: payout_void(
+                    payout=payout, reason=form.cleaned_data["reason"], actor=request.user
+                ),
+                **as_pk(Payout),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.contributions.models import ContributionPlan, ContributionPolicy
+from kongtun.core.concurrency import IdempotentFormMixin
 from kongtun.core.forms import AMOUNT_ERRORS, BahtField, ThaiDateField
 
 INTO = [("cash", _("cash")), ("bank", _("bank deposit"))]
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(IdempotentFormMixin, forms.Form):
     member_number = forms.CharField(label=_("member number"), max_length=30)
     paid_on = ThaiDateField(label=_("date paid"))
     amount = BahtField(label=_("amount (baht)"))
@@ -24,7 +25,7 @@ class PaymentForm(forms.Form):
     into = forms.ChoiceField(label=_("received into"), choices=INTO, initial="cash")
 
 
-class BatchHeaderForm(forms.Form):
+class BatchHeaderForm(IdempotentFormMixin, forms.Form):
     paid_on = ThaiDateField(label=_("date of the meeting"))
     into = forms.ChoiceField(label=_("received into"), choices=INTO, initial="cash")
 
@@ -44,7 +45,7 @@ class BatchRowForm(forms.Form):
     amount = BahtField(label=_("amount"), error_messages={"required": AMOUNT_ERRORS["empty"]})
 
 
-class VoidForm(forms.Form):
+class VoidForm(IdempotentFormMixin, forms.Form):
     reason = forms.CharField(label=_("reason for voiding"), max_length=300)
 
 

@@ -23,6 +23,7 @@ from kongtun.contributions.models import (
     PlanAssignment,
     Receipt,
 )
+from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_reserve
 from kongtun.core.thaidates import BE_OFFSET, fiscal_year_be
 from kongtun.funds.models import Fund
@@ -353,6 +354,7 @@ def contributions_check(
     _plan_batch(fund=fund, items=items, paid_on=paid_on, today=today or timezone.localdate())
 
 
+@retry_transient
 @transaction.atomic
 def contributions_record(
     *,
@@ -369,6 +371,7 @@ def contributions_record(
     Any bad row refuses the whole batch; the error names the row and the field, and every
     bad row is reported (see ``_plan_batch``).
     """
+    fund_lock(fund.pk)
     today = today or timezone.localdate()
     planned = _plan_batch(fund=fund, items=items, paid_on=paid_on, today=today)
 
@@ -471,12 +474,14 @@ ARREARS_REASON = "ค้างชำระเงินสัจจะเกิ�
 REINSTATE_REASON = "ชำระเงินสัจจะที่ค้างแล้ว"
 
 
+@retry_transient
 @transaction.atomic
 def arrears_apply_rule(
     *, fund: Fund, on: dt.date, actor: AbstractBaseUser | None, today: dt.date | None = None
 ) -> list[Member]:
     """Suspend active members with more unpaid periods than the fund allows (dated, with the
     reason, through the member's status history)."""
+    fund_lock(fund.pk)
     today = today or timezone.localdate()
     limit = policy_of(fund).suspend_after_unpaid_periods
     if limit is None:
@@ -497,11 +502,13 @@ def arrears_apply_rule(
     return suspended
 
 
+@retry_transient
 @transaction.atomic
 def receipt_void(
     *, receipt: Receipt, reason: str, actor: AbstractBaseUser | None, today: dt.date | None = None
 ) -> Receipt:
     """Void a receipt: its number stays on record, a reversal is posted, its months are free."""
+    fund_lock(receipt.fund_id)
     today = today or timezone.localdate()
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
     if receipt.voided_at is not None:

@@ -36,6 +36,7 @@ from kongtun.contributions.services import (
     policy_of,
     receipt_void,
 )
+from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.members.models import Member
@@ -76,15 +77,25 @@ def pay(request: HttpRequest, access: FundAccess) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            [receipt] = contributions_record(
-                fund=access.fund,
-                items=[
-                    PaymentInput(d["member_number"], d["amount"], d["periods"], d["entrance_fee"])
-                ],
-                paid_on=d["paid_on"],
-                into=d["into"],
-                actor=request.user,
+            [receipt], replayed = submit_once(
+                request,
+                fund_id=access.fund.pk,
+                scope="contributions.pay",
+                action=lambda: contributions_record(
+                    fund=access.fund,
+                    items=[
+                        PaymentInput(
+                            d["member_number"], d["amount"], d["periods"], d["entrance_fee"]
+                        )
+                    ],
+                    paid_on=d["paid_on"],
+                    into=d["into"],
+                    actor=request.user,
+                ),
+                **as_pks(Receipt),
             )
+            if replayed:
+                messages.info(request, _("This was already saved; nothing was recorded twice."))
             messages.success(request, _("Receipt %(n)s issued.") % {"n": receipt.display_number})
             return redirect("receipt_detail", fund_id=access.fund.pk, receipt_id=receipt.pk)
         except ValidationError as exc:
@@ -279,13 +290,21 @@ def batch(request: HttpRequest, access: FundAccess) -> HttpResponse:
     items = [PaymentInput(r.number, r.amount, row=r.row) for r in rows if r.number]
     try:
         if header_ok and rows and not any(r.errors for r in rows):
-            receipts = contributions_record(
-                fund=access.fund,
-                items=items,
-                paid_on=header.cleaned_data["paid_on"],
-                into=header.cleaned_data["into"],
-                actor=request.user,
+            receipts, replayed = submit_once(
+                request,
+                fund_id=access.fund.pk,
+                scope="contributions.batch",
+                action=lambda: contributions_record(
+                    fund=access.fund,
+                    items=items,
+                    paid_on=header.cleaned_data["paid_on"],
+                    into=header.cleaned_data["into"],
+                    actor=request.user,
+                ),
+                **as_pks(Receipt),
             )
+            if replayed:
+                messages.info(request, _("This was already saved; nothing was recorded twice."))
             total = sum((r.total for r in receipts), Decimal("0"))
             messages.success(
                 request,
@@ -353,7 +372,15 @@ def receipt_void_view(request: HttpRequest, access: FundAccess, receipt_id: int)
     form = VoidForm(request.POST)
     if form.is_valid():
         try:
-            receipt_void(receipt=receipt, reason=form.cleaned_data["reason"], actor=request.user)
+            submit_once(
+                request,
+                fund_id=access.fund.pk,
+                scope="contributions.void",
+                action=lambda: receipt_void(
+                    receipt=receipt, reason=form.cleaned_data["reason"], actor=request.user
+                ),
+                **as_pk(Receipt),
+            )
             messages.success(request, _("The receipt is void; a reversing entry was posted."))
         except ValidationError as exc:
             for msgs in exc.message_dict.values():

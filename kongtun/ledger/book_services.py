@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import Account, AccountType, JournalLine, MonthClose
 from kongtun.ledger.reports import closable_months
@@ -99,6 +100,7 @@ def account_update(
     return account
 
 
+@retry_transient
 @transaction.atomic
 def months_close_through(
     *,
@@ -109,6 +111,7 @@ def months_close_through(
 ) -> list[MonthClose]:
     """Close every open month from the next one up to and including ``through``, in order,
     all or none (each through the ledger's ``month_close``)."""
+    fund_lock(fund.pk)
     today = today or timezone.localdate()
     through = through.replace(day=1)
     months = [m for m in closable_months(fund, today) if m <= through]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kongtun.core.concurrency import IdempotentFormMixin
 from kongtun.core.forms import BahtField, ThaiDateField
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import Account, AccountType, SourceType
@@ -57,12 +58,12 @@ class JournalFilterForm(PeriodForm):
         self.fields["account"].empty_label = _("all accounts")
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(IdempotentFormMixin, forms.Form):
     date = ThaiDateField(label=_("date of the reversal"))
     reason = forms.CharField(label=_("reason"), max_length=200)
 
 
-class VoucherForm(forms.Form):
+class VoucherForm(IdempotentFormMixin, forms.Form):
     date = ThaiDateField(label=_("date"))
     description = forms.CharField(label=_("description"), max_length=250)
     document = forms.CharField(
@@ -209,7 +210,7 @@ class AccountEditForm(AccountForm):
     active = forms.BooleanField(label=_("in use"), required=False)
 
 
-class MonthCloseForm(forms.Form):
+class MonthCloseForm(IdempotentFormMixin, forms.Form):
     through = forms.TypedChoiceField(label=_("close up to and including"), coerce=str)
     confirm = forms.BooleanField(
         label=_(

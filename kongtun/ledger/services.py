@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_reserve
 from kongtun.funds.models import Fund
 from kongtun.ledger.chart import DEFAULT_CHART
@@ -125,6 +126,7 @@ def closed_months(fund: Fund) -> set[dt.date]:
     return set(MonthClose.objects.filter(fund=fund).values_list("month", flat=True))
 
 
+@retry_transient
 @transaction.atomic
 def entries_post(
     *,
@@ -138,6 +140,7 @@ def entries_post(
     Refuses the whole batch, naming each bad entry, if any entry is unbalanced, dated in the
     future, before the fund, in a closed month, or uses another fund's account.
     """
+    fund_lock(fund.pk)
     today = today or timezone.localdate()
     closed = closed_months(fund)
     errors: list[str] = []
@@ -194,6 +197,7 @@ def entry_post(
     return entries_post(fund=fund, drafts=[draft], actor=actor, today=today)[0]
 
 
+@retry_transient
 @transaction.atomic
 def entry_reverse(
     *,
@@ -205,6 +209,7 @@ def entry_reverse(
 ) -> JournalEntry:
     """Post the mirror image of an entry, pointing at it. An entry is reversed at most once
     (a unique constraint), and a reversal is never itself reversed."""
+    fund_lock(entry.fund_id)
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.reverses_id is not None:
         raise ValidationError({"entry": _("A reversal cannot be reversed; post a new entry.")})
@@ -273,12 +278,14 @@ def account_for(fund: Fund, role: str) -> Account:
         ) from None
 
 
+@retry_transient
 @transaction.atomic
 def month_close(
     *, fund: Fund, month: dt.date, actor: AbstractBaseUser | None, today: dt.date | None = None
 ) -> MonthClose:
     """Close a month: nothing more may be dated in it. Months close in order, and only after
     they have ended."""
+    fund_lock(fund.pk)
     today = today or timezone.localdate()
     month = month.replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)

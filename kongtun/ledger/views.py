@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger import selectors
@@ -203,11 +204,17 @@ def entry_reverse_view(request: HttpRequest, access: FundAccess, entry_id: int) 
     form = ReverseForm(request.POST)
     if form.is_valid():
         try:
-            reversal = entry_reverse(
-                entry=entry,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
+            reversal, _replayed = submit_once(
+                request,
+                fund_id=access.fund.pk,
+                scope="ledger.reverse",
+                action=lambda: entry_reverse(
+                    entry=entry,
+                    date=form.cleaned_data["date"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                ),
+                **as_pk(JournalEntry),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, {"entry": "__all__", "lines": "__all__"})
@@ -234,17 +241,25 @@ def voucher_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
         if form.is_valid() and lines.is_valid():
             d = form.cleaned_data
             try:
-                entry = entry_post(
-                    fund=fund,
-                    draft=EntryDraft(
-                        date=d["date"],
-                        description=d["description"],
-                        lines=lines.drafts,
-                        source_type=SourceType.MANUAL,
-                        source_ref=d["document"].strip(),
+                entry, replayed = submit_once(
+                    request,
+                    fund_id=fund.pk,
+                    scope="ledger.voucher",
+                    action=lambda: entry_post(
+                        fund=fund,
+                        draft=EntryDraft(
+                            date=d["date"],
+                            description=d["description"],
+                            lines=lines.drafts,
+                            source_type=SourceType.MANUAL,
+                            source_ref=d["document"].strip(),
+                        ),
+                        actor=request.user,
                     ),
-                    actor=request.user,
+                    **as_pk(JournalEntry),
                 )
+                if replayed:
+                    messages.info(request, _("This was already saved; nothing was recorded twice."))
             except ValidationError as exc:
                 apply_service_errors(form, exc, {"lines": "__all__"})
             else:
@@ -437,10 +452,16 @@ def months(request: HttpRequest, access: FundAccess) -> HttpResponse:
             raise PermissionDenied
         if form is not None and form.is_valid():
             try:
-                closed = months_close_through(
-                    fund=fund,
-                    through=dt.date.fromisoformat(form.cleaned_data["through"]),
-                    actor=request.user,
+                closed, _replayed = submit_once(
+                    request,
+                    fund_id=fund.pk,
+                    scope="ledger.month_close",
+                    action=lambda: months_close_through(
+                        fund=fund,
+                        through=dt.date.fromisoformat(form.cleaned_data["through"]),
+                        actor=request.user,
+                    ),
+                    **as_pks(MonthClose),
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc, {"month": "through"})

@@ -20,6 +20,7 @@ from pythainlp.util import normalize as thai_normalize
 from stdnum import exceptions as stdnum_exc
 from stdnum.th import pin
 
+from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_next
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.models import Fund, OccupationGroup, Village
@@ -179,11 +180,13 @@ def _save_beneficiaries(member: Member, items: list[BeneficiaryInput]) -> None:
     )
 
 
+@retry_transient
 @transaction.atomic
 def member_create(
     *, fund: Fund, data: MemberInput, actor: AbstractBaseUser | None, today: dt.date | None = None
 ) -> Member:
     """Register a member, active from the join date; all or nothing."""
+    fund_lock(fund.pk)
     today = today or timezone.localdate()
     errors = _validate(fund=fund, data=data, today=today)
     if errors:
@@ -212,6 +215,7 @@ def member_create(
     return member
 
 
+@retry_transient
 @transaction.atomic
 def member_update(
     *,
@@ -221,6 +225,7 @@ def member_update(
     today: dt.date | None = None,
 ) -> Member:
     """Correct a member's record (status is changed only through member_set_status)."""
+    fund_lock(member.fund_id)
     today = today or timezone.localdate()
     data.number = data.number or member.number
     errors = _validate(fund=member.fund, data=data, today=today, exclude_member_id=member.pk)
@@ -257,6 +262,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+@retry_transient
 @transaction.atomic
 def member_set_status(
     *,
@@ -268,6 +274,7 @@ def member_set_status(
     today: dt.date | None = None,
 ) -> MemberStatusChange:
     """Append a dated status change; the member's current status follows the latest change."""
+    fund_lock(member.fund_id)
     today = today or timezone.localdate()
     member = Member.objects.select_for_update().get(pk=member.pk)
     errors: dict[str, list] = {}

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kongtun.core.concurrency import IdempotentFormMixin
 from kongtun.core.forms import BahtField, ThaiDateField
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import Agency
@@ -17,7 +18,7 @@ class AgencyForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Agency.Kind.choices)
 
 
-class MoneyForm(forms.Form):
+class MoneyForm(IdempotentFormMixin, forms.Form):
     INTO = (("cash", _("cash")), ("bank", _("bank account")))
     agency = forms.ModelChoiceField(label=_("agency"), queryset=Agency.objects.none())
     date = ThaiDateField(label=_("date received"))

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kongtun.contributions.models import ContributionPayment
+from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_next
 from kongtun.core.money import to_money
 from kongtun.funds.models import Fund
@@ -100,6 +101,7 @@ def agency_update(*, agency: Agency, name: str, kind: str) -> Agency:
 # --- money in ------------------------------------------------------------------------------
 
 
+@retry_transient
 @transaction.atomic
 def agency_money_record(
     *,
@@ -117,6 +119,7 @@ def agency_money_record(
 ) -> JournalEntry:
     """Record money from an agency: one entry, debit cash or bank, credit the income account of
     the kind of money, naming the agency; against a matching request when given."""
+    fund_lock(fund.pk)
     errors: dict[str, list[str]] = {}
     agency = Agency.objects.filter(pk=agency_id, fund=fund).first()
     if agency is None:
@@ -354,12 +357,14 @@ def _write_lines(request: MatchingRequest) -> int:
     return len(lines)
 
 
+@retry_transient
 @transaction.atomic
 def matching_request_create(
     *, fund: Fund, data: RequestInput, actor: AbstractBaseUser | None
 ) -> MatchingRequest:
     """A draft request with its computed list. Refused when no member qualifies, or when a
     request to the same agency already covers part of the period."""
+    fund_lock(fund.pk)
     agency, errors = _validate_request(fund, data, None)
     if errors:
         raise ValidationError(errors)
@@ -389,9 +394,11 @@ def _lock_draft(request: MatchingRequest) -> MatchingRequest:
     return request
 
 
+@retry_transient
 @transaction.atomic
 def matching_request_update(*, request: MatchingRequest, data: RequestInput) -> MatchingRequest:
     """Change a draft's agency, period or rule; its list is computed again."""
+    fund_lock(request.fund_id)
     request = _lock_draft(request)
     agency, errors = _validate_request(request.fund, data, request.pk)
     if errors:
@@ -409,9 +416,11 @@ def matching_request_update(*, request: MatchingRequest, data: RequestInput) -> 
     return request
 
 
+@retry_transient
 @transaction.atomic
 def matching_request_recompute(*, request: MatchingRequest) -> MatchingRequest:
     """Compute a draft's list again from the payments as they are now."""
+    fund_lock(request.fund_id)
     request = _lock_draft(request)
     request.computed_at = timezone.now()
     request.save(update_fields=["computed_at"])
@@ -419,11 +428,13 @@ def matching_request_recompute(*, request: MatchingRequest) -> MatchingRequest:
     return request
 
 
+@retry_transient
 @transaction.atomic
 def matching_request_submit(
     *, request: MatchingRequest, submitted_on: dt.date, today: dt.date | None = None
 ) -> MatchingRequest:
     """Mark a draft as sent to the agency: from now on its list is fixed."""
+    fund_lock(request.fund_id)
     today = today or timezone.localdate()
     request = _lock_draft(request)
     if submitted_on > today:

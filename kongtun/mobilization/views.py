@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kongtun.core.concurrency import as_pk, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.access import Cap, FundAccess, fund_view
-from kongtun.ledger.models import Agency
+from kongtun.ledger.models import Agency, JournalEntry
 from kongtun.ledger.reports import fiscal_year_be, fiscal_year_bounds
 from kongtun.mobilization.forms import AgencyForm, MoneyForm, RequestForm, SubmitForm
 from kongtun.mobilization.models import MatchingRequest, MembersRule, RequestStatus
@@ -184,17 +185,23 @@ def _money_page(
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            entry = agency_money_record(
-                fund=fund,
-                agency_id=d["agency"].pk,
-                date=d["date"],
-                kind=d["kind"],
-                amount=d["amount"],
-                into=d["into"],
-                reference=d["reference"],
-                note=d["note"],
-                request_id=mreq.pk if mreq is not None else None,
-                actor=request.user,
+            entry, _replayed = submit_once(
+                request,
+                fund_id=fund.pk,
+                scope="mobilization.money",
+                action=lambda: agency_money_record(
+                    fund=fund,
+                    agency_id=d["agency"].pk,
+                    date=d["date"],
+                    kind=d["kind"],
+                    amount=d["amount"],
+                    into=d["into"],
+                    reference=d["reference"],
+                    note=d["note"],
+                    request_id=mreq.pk if mreq is not None else None,
+                    actor=request.user,
+                ),
+                **as_pk(JournalEntry),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, {"lines": "date", "account": "__all__"})
