@@ -25,8 +25,11 @@ POSTGRES_USER = "postgres"
 SCRATCH_DB = "kongtun_bench"
 
 
-def bench_line(name: str, value: float, unit: str, baseline: str, baseline_value: float) -> str:
-    """Print (and return) one figure next to its same-run baseline."""
+def bench_line(
+    name: str, value: float, unit: str, baseline: str, baseline_value: float, **extra: object
+) -> str:
+    """Print (and return) one figure next to its same-run baseline; ``extra`` adds fields
+    (e.g. ``errors``) to the same line."""
     line = "BENCH " + json.dumps(
         {
             "name": name,
@@ -35,6 +38,7 @@ def bench_line(name: str, value: float, unit: str, baseline: str, baseline_value
             "baseline": baseline,
             "baseline_value": round(baseline_value, 1),
             "ratio": round(value / baseline_value, 3) if baseline_value else None,
+            **extra,
         },
         ensure_ascii=False,
     )

@@ -48,7 +48,9 @@ def fund_lock(fund_id: int) -> None:
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("fund_lock must run inside a transaction")
-    list(Fund.objects.select_for_update(no_key=True).filter(pk=fund_id).values_list("pk"))
+    list(
+        Fund.objects.select_for_update(no_key=True).filter(pk=fund_id).order_by().values_list("pk")
+    )
 
 
 # --- transient conflicts ---------------------------------------------------------------------

@@ -88,7 +88,7 @@ def task_pay(p: dict) -> dict:
             receipts.append(r.pk)
         except Exception as exc:
             errors.append(_error(exc))
-    return {"receipts": receipts, "errors": errors}
+    return {"receipts": receipts, "errors": errors, "finished_at": time.time()}
 
 
 def task_batch(p: dict) -> dict:
