@@ -213,6 +213,29 @@ def submit_once(
     )
 
 
+def api_once(
+    request: Any,
+    *,
+    fund_id: int,
+    scope: str,
+    action: Callable[[], T],
+    dump: Callable[[T], dict],
+    load: Callable[[dict], T],
+) -> tuple[T, bool]:
+    """``run_once`` for an API write: the key is the ``Idempotency-Key`` header (none: the
+    call is simply run), the content is the method, path and body."""
+    return run_once(
+        fund_id=fund_id,
+        scope=scope,
+        key=request.headers.get("Idempotency-Key", ""),
+        actor=getattr(request, "auth", None) or request.user,
+        content=fingerprint(request.method, request.path, request.body.decode("utf-8", "replace")),
+        action=action,
+        dump=dump,
+        load=load,
+    )
+
+
 def as_pk(model: type) -> dict[str, Callable]:
     """``dump`` and ``load`` (pass as ``**as_pk(Model)``) for an action returning one object."""
     return {
