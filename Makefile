@@ -26,7 +26,7 @@ messages: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py load_demo --if-empty --url http://$(HOST):$(PORT)/
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — press Ctrl+C to stop."

@@ -18,8 +18,11 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing when the demo is already loaded"
         )
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="the address the server will answer on"
+        )
 
-    def handle(self, *args, seed: int, if_empty: bool, logins: bool, **options):
+    def handle(self, *args, seed: int, if_empty: bool, logins: bool, url: str, **options):
         if not logins:
             if demo_funds_exist():
                 if not if_empty:
@@ -31,7 +34,7 @@ class Command(BaseCommand):
                     f"Loaded {len(funds)} demo funds in {time.monotonic() - started:.1f} s."
                 )
         self.stdout.write("")
-        self.stdout.write("Kongtun demo — open http://127.0.0.1:8000 and log in as:")
+        self.stdout.write(f"Kongtun demo — open {url} and log in as:")
         for username, what in demo_logins():
             self.stdout.write(f"  {username:<20} {what}")
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
