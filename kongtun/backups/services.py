@@ -156,7 +156,8 @@ def auto_passphrase() -> tuple[str, str]:
 
 
 def status_read() -> dict:
-    return _read_json(_status_path(), {})
+    """What the last backups did (for the dashboard): never fails, never creates the folder."""
+    return _read_json(Path(settings.BACKUP_DIR) / "status.json", {})
 
 
 def _status_update(**changes: object) -> None:

@@ -412,3 +412,56 @@ def test_a_month_closed_by_a_person_is_followed_by_a_backup(place, world):
     manifest = services.backup_inspect(autos[0])[0]
     assert manifest["reason"] == "month-close"
     assert manifest["funds"][fund.short_code]["last_closed_month"] == "2009-06"
+
+
+sqlite_only = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="about SQLite's database file",
+)
+
+
+@sqlite_only
+def test_a_damaged_database_is_replaced_by_the_backup_and_kept_aside(place, world):
+    """The issue's USB copy: the live file is damaged; the backup brings back books that
+    verify, and the damaged file is kept for whoever wants to look at it."""
+    pay(world.fund_a, 4)
+    path = backup(place, "good.ktbackup")
+    connection.close()
+    target = Path(connection.settings_dict["NAME"])
+    data = bytearray(target.read_bytes())
+    data[100:4096] = b"\x00" * (4096 - 100)  # the schema's first page wiped
+    target.write_bytes(bytes(data))
+    out, _err = restore(path, place / "pass")
+    assert "the restored books pass ledger_verify and ledger_check" in out
+    assert entries(world.fund_a) == 4
+    kept = list(services.backup_dir().glob("before-restore-*.sqlite3"))
+    assert len(kept) == 1 and kept[0].read_bytes()[100:4096] == bytes(data[100:4096])
+
+
+@sqlite_only
+def test_restore_refuses_while_another_process_holds_the_database(place, world):
+    pay(world.fund_a, 2)
+    path = backup(place, "b.ktbackup")
+    ready, stop = place / "ready", place / "stop"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time, pathlib\n"
+            "c = sqlite3.connect(sys.argv[1]); c.execute('select 1').fetchall()\n"
+            "pathlib.Path(sys.argv[2]).touch()\n"
+            "while not pathlib.Path(sys.argv[3]).exists(): time.sleep(0.02)\n",
+            connection.settings_dict["NAME"],
+            ready,
+            stop,
+        ]
+    )
+    try:
+        wait_for(ready.exists, "the other process")
+        with pytest.raises(CommandError, match=f"in use by process\\(es\\) {holder.pid}"):
+            restore(path, place / "pass")
+        out, _err = restore(path, place / "pass", force=True)
+        assert "the restored books pass" in out
+    finally:
+        stop.touch()
+        holder.wait()
