@@ -295,7 +295,8 @@ def _backup_create(
 
     output.parent.mkdir(parents=True, exist_ok=True)
     vendor = database.vendor()
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=output.parent) as tmp:
+    # The unencrypted copy stays on the server's own disk (not on the USB stick of ``-o``).
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=backup_dir()) as tmp:
         tmpdir = Path(tmp)
         os.chmod(tmpdir, 0o700)
         if vendor == "sqlite":
@@ -379,7 +380,16 @@ class RestoreResult:
 
 
 def _safe_extract(tar: tarfile.TarFile, dest: Path) -> None:
-    tar.extractall(dest, filter="data")
+    """Only regular files and folders, only inside ``dest`` (a crafted archive writes nowhere
+    else)."""
+    if hasattr(tarfile, "data_filter"):  # Python 3.11.4+
+        tar.extractall(dest, filter="data")
+        return
+    for member in tar.getmembers():
+        name = Path(member.name)
+        if name.is_absolute() or ".." in name.parts or not (member.isfile() or member.isdir()):
+            raise BackupError(f"the backup holds an unsafe entry: {member.name}")
+    tar.extractall(dest)
 
 
 def backup_restore(
