@@ -22,7 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from kongtun.backups import services
@@ -309,6 +310,7 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly_and_every_manual_backup(plac
 
 
 @pytest.mark.django_db(transaction=False)  # no database needed; nothing to flush
+@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2026, 12, 31)),
