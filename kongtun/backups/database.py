@@ -234,7 +234,16 @@ def _pg_connect():
 
 def pg_snapshot(dest: Path) -> dict[str, dict]:
     """``pg_dump -Fc`` of one snapshot, and the heads read in that same snapshot."""
+    import psycopg
+
     pg_dump = pg_tool("pg_dump")
+    try:
+        return _pg_snapshot(pg_dump, dest)
+    except psycopg.Error as exc:
+        raise DatabaseBackupError(f"the database cannot be read: {exc}".strip()) from exc
+
+
+def _pg_snapshot(pg_dump: str, dest: Path) -> dict[str, dict]:
     con = _pg_connect()
     try:
         with con.transaction():
