@@ -8,6 +8,7 @@ older backup is reported as a rollback; automatic backups rotate, run when due a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -82,8 +83,6 @@ def backup(place: Path, name: str) -> Path:
 
 
 def restore(path: Path, passphrase: Path, **kwargs) -> tuple[str, str]:
-    import io
-
     out, err = io.StringIO(), io.StringIO()
     call_command(
         "restore", str(path), passphrase_file=str(passphrase), stdout=out, stderr=err, **kwargs
@@ -199,9 +198,7 @@ def test_an_altered_backup_is_refused_by_its_checksum(place, world):
     assert text != data
     (place / "manifest.ktbackup").write_bytes(text)
     with pytest.raises(CommandError, match="checksum differs"):
-        call_command(
-            "restore", inspect=str(place / "manifest.ktbackup"), stdout=open(os.devnull, "w")
-        )
+        call_command("restore", inspect=str(place / "manifest.ktbackup"), stdout=io.StringIO())
     with pytest.raises(CommandError, match="checksum differs"):
         restore(place / "manifest.ktbackup", place / "pass")
     assert entries(world.fund_a) == 2
@@ -381,7 +378,7 @@ def test_a_request_starts_the_daily_backup_and_the_dashboard_shows_it(place, wor
     assert len(list(services.backup_dir().glob("*-auto.ktbackup"))) == 1  # not twice
     html = page.content.decode()
     assert "สำรองข้อมูลบัญชีครั้งล่าสุด" in html and "นานเกินสองวัน" not in html
-    call_command("restore", str(autos[0]), stdout=open(os.devnull, "w"))
+    call_command("restore", str(autos[0]), stdout=io.StringIO())
 
 
 def test_the_dashboard_warns_when_the_last_backup_is_old_or_failed(place, world, login):
