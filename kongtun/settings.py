@@ -10,12 +10,15 @@ checked by tests/test_settings_documented.py):
 - ``KONGTUN_DEBUG``: ``1`` for Django's debug pages.
 - ``KONGTUN_ALLOWED_HOSTS``: comma-separated, default ``127.0.0.1,localhost``.
 - ``KONGTUN_MEDIA_ROOT``: where evidence files are stored, default ``var/media``.
+- ``KONGTUN_BACKUP_DIR``: where backups go, default ``var/backups`` (decision 0014).
+- ``KONGTUN_BACKUP_AUTO``: ``0`` stops the automatic daily backup (off by default under pytest).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,13 +31,14 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
 
 
 def _secret_key() -> str:
     key = os.environ.get("KONGTUN_SECRET_KEY")
     if key:
         return key
-    path = VAR_DIR / "secret_key"
+    path = SECRET_KEY_FILE
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
     "kongtun.governance",
     "kongtun.reports",
     "kongtun.projection",
+    "kongtun.backups",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kongtun.backups.middleware.DailyBackupMiddleware",
     "kongtun.core.concurrency.BusyMiddleware",
 ]
 
@@ -165,6 +171,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = Path(os.environ.get("KONGTUN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Backups (decision 0014): daily by themselves while the app serves, and after a month close.
+BACKUP_DIR = Path(os.environ.get("KONGTUN_BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEY_FILE = VAR_DIR / "backups-key"  # the passphrase of automatic backups
+BACKUP_AUTO = os.environ.get("KONGTUN_BACKUP_AUTO", "0" if "pytest" in sys.modules else "1") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
