@@ -53,6 +53,7 @@ from kongtun.regulations.engine import (
     add_months,
     load_regulation,
 )
+from kongtun.regulations.engine.render import render_error_message
 
 log = logging.getLogger("kongtun.projection")
 
@@ -354,7 +355,7 @@ def _parse(regs: list[RegulationInput]) -> list[tuple[str, Regulation]]:
                     % {
                         "label": r.label,
                         "path": first.path or "",
-                        "message": first.message,
+                        "message": render_error_message(first, (get_language() or "th")[:2]),
                         "count": len(exc.errors),
                     }
                 }
