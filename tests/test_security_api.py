@@ -143,3 +143,16 @@ def test_the_command_gives_a_token_an_expiry(world):
     row = ApiToken.objects.get(name="cron")
     assert row.valid_until == timezone.localdate() + dt.timedelta(days=6)
     assert len(out.getvalue().strip()) > 30
+
+
+def test_a_body_that_is_not_json_gets_the_documented_400(world, client):
+    """Found by the fuzz run (tests/test_api_fuzz.py): ninja's own 400 lacked ``errors``."""
+    token = api_token_create(user=world.chair_a, name="app")
+    response = client.post(
+        members_url(world),
+        b"\xd8\x84]vX",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["__all__"]

@@ -85,6 +85,16 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> object:
     )
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> object:
+    """Every 400 has the documented shape (``FieldErrors``), also ninja's own (a body that is
+    not JSON): ``errors`` then holds the message under ``__all__``."""
+    body: dict = {"detail": exc.message}
+    if exc.status_code == 400:
+        body["errors"] = {"__all__": [exc.message]}
+    return api.create_response(request, body, status=exc.status_code)
+
+
 class AreaOut(Schema):
     code: str
     name_th: str
