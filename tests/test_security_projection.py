@@ -65,3 +65,18 @@ def test_finished_and_stale_runs_do_not_count(world):
         created_at=timezone.now() - services.STALE_AFTER - dt.timedelta(minutes=1)
     )
     assert create(world.fund_a).status == RunStatus.QUEUED
+
+
+def test_the_page_says_why_a_run_is_refused(world, client, monkeypatch, settings, tmp_path):
+    from tests.projection.test_views import form_data
+
+    monkeypatch.setattr(services, "RUN_IN_BACKGROUND", False)
+    settings.MEDIA_ROOT = tmp_path
+    going(world.fund_a)
+    client.force_login(world.chair_a)
+    url = f"/f/{world.fund_a.pk}/projection/"
+    data = form_data(client.get(url), sources=["prototype:banthi"], scenarios="100", years="3")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "ยังทำงานอยู่" in response.content.decode()
+    assert ProjectionRun.objects.filter(fund=world.fund_a).count() == 1
