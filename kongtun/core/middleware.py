@@ -45,7 +45,11 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)  # the API's bearer token sets it too
-        if user is not None and user.is_authenticated:
+        if (
+            user is not None
+            and user.is_authenticated
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
             patch_cache_control(response, no_store=True, no_cache=True, private=True)
             response.headers.pop("Expires", None)
         return response
