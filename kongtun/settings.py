@@ -12,6 +12,8 @@ checked by tests/test_settings_documented.py):
 - ``KONGTUN_MEDIA_ROOT``: where evidence files are stored, default ``var/media``.
 - ``KONGTUN_BACKUP_DIR``: where backups go, default ``var/backups`` (decision 0014).
 - ``KONGTUN_BACKUP_AUTO``: ``0`` stops the automatic daily backup (off by default under pytest).
+- Security (HTTPS, HSTS, sessions, login throttling, proxies): the blocks at the end, each
+  variable documented in README's settings table (decision 0015).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "kongtun.reports",
     "kongtun.projection",
     "kongtun.backups",
+    "axes",  # login throttling: the "Login throttling" block below
 ]
 
 MIDDLEWARE = [
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kongtun.backups.middleware.DailyBackupMiddleware",
     "kongtun.core.concurrency.BusyMiddleware",
+    "kongtun.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "kongtun.urls"
@@ -177,14 +182,83 @@ BACKUP_DIR = Path(os.environ.get("KONGTUN_BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEY_FILE = VAR_DIR / "backups-key"  # the passphrase of automatic backups
 BACKUP_AUTO = os.environ.get("KONGTUN_BACKUP_AUTO", "0" if "pytest" in sys.modules else "1") == "1"
 
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# ============================================================================================
+# Security: HTTPS, HSTS, cookies, sessions (decision 0015; README's settings table).
+# `manage.py check --deploy` is clean with KONGTUN_SECRET_KEY, KONGTUN_ALLOWED_HOSTS and
+# KONGTUN_HTTPS=1 set (tests/test_security_settings.py runs it).
+
+#: Served over HTTPS (directly or behind a proxy that sets X-Forwarded-Proto).
+HTTPS = os.environ.get("KONGTUN_HTTPS", "") == "1"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("KONGTUN_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = HTTPS and SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+#: Behind a reverse proxy (nginx, Caddy) on the same machine: trust its X-Forwarded-Proto, and
+#: take the client's address for login throttling from the last X-Forwarded-For entry.
+BEHIND_PROXY = os.environ.get("KONGTUN_BEHIND_PROXY", "") == "1"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: A login lasts this many hours, and ends when the browser closes (shared village computers).
+SESSION_COOKIE_AGE = int(float(os.environ.get("KONGTUN_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# ============================================================================================
+# Login throttling (django-axes): after KONGTUN_LOGIN_FAILURES wrong passwords for one login
+# name, or from one address, logging in is refused for KONGTUN_LOGIN_COOLOFF_MINUTES, even
+# with the right password. Unlock early: the Django admin ("Access attempts"), or
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset` (everyone).
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KONGTUN_LOGIN_FAILURES", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("KONGTUN_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kongtun.core.middleware.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kongtun.core.middleware.client_ip"
+AXES_VERBOSE = False
+
+# ============================================================================================
+# Logging: server errors (and Kongtun's own warnings) go to var/log/kongtun.log, rotated at
+# 5 MB, five files kept, whatever DEBUG says; Kongtun's info lines also go to the console.
+
+LOG_DIR = VAR_DIR / "log"
+LOG_DIR.mkdir(exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"kongtun": {"handlers": ["console"], "level": "INFO"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(LOG_DIR / "kongtun.log"),
+            "maxBytes": 5 * 1024 * 1024,
+            "backupCount": 5,
+            "encoding": "utf-8",
+            "level": "WARNING",
+            "formatter": "plain",
+            "delay": True,
+        },
+    },
+    "loggers": {
+        "kongtun": {"handlers": ["console", "file"], "level": "INFO"},
+        "django.request": {"handlers": ["file"], "level": "ERROR", "propagate": True},
+        "django.security": {"handlers": ["file"], "level": "WARNING", "propagate": True},
+        "axes": {"handlers": ["file"], "level": "WARNING", "propagate": False},
+    },
 }

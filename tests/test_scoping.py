@@ -26,6 +26,7 @@ FUND_FREE = {
     "": "home: lists only the user's own funds",
     "accounts/login/": "login",
     "accounts/logout/": "logout",
+    "accounts/tokens/": "the user's own API tokens (tests/test_security_api.py)",
     "i18n/setlang/": "language switch",
     "jsi18n/": "translation catalog",
     "funds/new/": "create a fund (superuser or funds.add_fund)",

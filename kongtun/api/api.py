@@ -1,8 +1,9 @@
 """The JSON HTTP API (django-ninja), under the same access rules as the pages.
 
 OpenAPI document: /api/v1/openapi.json; interactive docs: /api/v1/docs (served locally).
-Authentication: the browser session (with CSRF for writes) or ``Authorization: Bearer <token>``
-(tokens from ``manage.py api_token_create``).
+Authentication: ``Authorization: Bearer <token>`` (tokens from ``manage.py api_token_create`` or
+the page ``accounts/tokens/``; no CSRF token needed) or the browser session (writes need the
+CSRF token, as forms do).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from kongtun.api.access import api_access as _access
 from kongtun.api.books import router as books_router
@@ -34,6 +35,9 @@ from kongtun.members.services import (
 
 
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``. Needs no CSRF check: a browser never adds this
+    header by itself to a request another site makes it send."""
+
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
         user = api_token_user(token)
         if user is not None:
@@ -41,12 +45,25 @@ class BearerToken(HttpBearer):
         return user
 
 
+class BrowserSession(SessionAuth):
+    """The logged-in browser session; its writes are CSRF-checked (the cookie is sent by the
+    browser whoever made the page). Without a logged-in session it answers nothing, so the
+    caller gets 401 rather than a CSRF error."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)  # raises 403 "CSRF check Failed" on a bad write
+
+
 api = NinjaAPI(
     title="Kongtun API",
     version="1",
     description="Community welfare funds: funds, members and the books (read-only). Every "
     "call is limited to the funds where the caller holds a role.",
-    auth=[django_auth, BearerToken()],
+    # The token first: a request that carries a valid token is the token's, CSRF-free; only
+    # requests authenticated by the session cookie are CSRF-checked.
+    auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
 )
 
@@ -66,6 +83,16 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> object:
     return api.create_response(
         request, {"detail": "validation_error", "errors": errors}, status=400
     )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> object:
+    """Every 400 has the documented shape (``FieldErrors``), also ninja's own (a body that is
+    not JSON): ``errors`` then holds the message under ``__all__``."""
+    body: dict = {"detail": exc.message}
+    if exc.status_code == 400:
+        body["errors"] = {"__all__": [exc.message]}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 class AreaOut(Schema):

@@ -53,6 +53,7 @@ from kongtun.regulations.engine import (
     add_months,
     load_regulation,
 )
+from kongtun.regulations.engine.render import render_error_message
 
 log = logging.getLogger("kongtun.projection")
 
@@ -354,7 +355,7 @@ def _parse(regs: list[RegulationInput]) -> list[tuple[str, Regulation]]:
                     % {
                         "label": r.label,
                         "path": first.path or "",
-                        "message": first.message,
+                        "message": render_error_message(first, (get_language() or "th")[:2]),
                         "count": len(exc.errors),
                     }
                 }
@@ -369,6 +370,45 @@ def _benefit_names(reg: Regulation) -> list[dict]:
     ]
 
 
+#: Projections queued or running at once: per fund, and on the whole server (each run can take
+#: one or two cores and hundreds of MB; the village server has two cores).
+MAX_RUNS_PER_FUND = 1
+MAX_RUNS_PER_SERVER = 2
+#: Any lock number unique to this purpose (PostgreSQL advisory lock; SQLite serialises writes).
+_RUNS_LOCK = 0x4B54_5052
+
+
+def _runs_limit_check(fund: Fund) -> None:
+    """Refuse a new run while the fund, or the server, already has as many as it may run.
+    Runs older than ``STALE_AFTER`` lost their thread (server restarted) and do not count."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RUNS_LOCK])
+    since = timezone.now() - STALE_AFTER
+    active = ProjectionRun.objects.filter(
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__gte=since
+    )
+    if active.filter(fund=fund).count() >= MAX_RUNS_PER_FUND:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "A projection of this fund is still running: wait until it finishes, or "
+                    "cancel it, before starting another."
+                )
+            }
+        )
+    if active.count() >= MAX_RUNS_PER_SERVER:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "The server is already running %(count)s projections for other funds: "
+                    "try again in a few minutes."
+                )
+                % {"count": MAX_RUNS_PER_SERVER}
+            }
+        )
+
+
 @transaction.atomic
 def run_create(
     *,
@@ -379,13 +419,15 @@ def run_create(
     title: str = "",
     population: Population | None = None,
 ) -> ProjectionRun:
-    """Check everything (the assumptions, the regulations, the memory a run would need) and
-    save a queued run; ``ValidationError`` keyed by field otherwise, nothing saved."""
+    """Check everything (the assumptions, the regulations, the memory a run would need, the
+    runs already going: ``MAX_RUNS_PER_FUND``, ``MAX_RUNS_PER_SERVER``) and save a queued run;
+    ``ValidationError`` keyed by field otherwise, nothing saved."""
     if not regulations:
         raise ValidationError({"sources": _("Choose at least one regulation.")})
     if len(regulations) > 6:
         raise ValidationError({"sources": _("Compare at most 6 regulations at once.")})
     parsed = _parse(regulations)
+    _runs_limit_check(fund)
     pop = (
         population if population is not None else population_of(fund=fund, start=assumptions.start)
     )

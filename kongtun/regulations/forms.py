@@ -18,7 +18,7 @@ from kongtun.core.forms import BahtField, ThaiDateField
 from kongtun.funds.models import Fund
 from kongtun.governance.forms import ResolutionSelect
 from kongtun.governance.models import Resolution
-from kongtun.regulations.engine import PROTOTYPES
+from kongtun.regulations.engine import PROTOTYPES, YAML_LIMITS
 
 KIND_CHOICES = [
     ("birth", _("birth")),
@@ -122,7 +122,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > 256 * 1024:
+        if upload.size > YAML_LIMITS.max_bytes:  # refused before reading it
             raise forms.ValidationError(_("The file is too large for a regulation."))
         raw = upload.read()
         try:

@@ -15,7 +15,15 @@ from .draft import DraftWarning, check_draft
 from .engine import check_admission, decide
 from .errors import FormatError, RegulationFormatError
 from .facts import Decision, Event, MemberHistory, PastClaim, Payment, StatusChange, Step
-from .loader import dump_regulation, load_regulation, regulation_from_dict, regulation_to_dict
+from .loader import (
+    YAML_LIMITS,
+    YamlLimits,
+    dump_regulation,
+    load_regulation,
+    regulation_from_dict,
+    regulation_to_dict,
+    safe_compose,
+)
 from .model import (
     FORMAT_VERSION,
     AgeRange,
@@ -47,6 +55,7 @@ from .prototypes import PROTOTYPES, load_prototype
 __all__ = [
     "FORMAT_VERSION",
     "PROTOTYPES",
+    "YAML_LIMITS",
     "AgeRange",
     "Arrears",
     "Band",
@@ -79,6 +88,7 @@ __all__ = [
     "Step",
     "Tiers",
     "WaitingPeriod",
+    "YamlLimits",
     "YearBasis",
     "add_months",
     "add_period",
@@ -93,5 +103,6 @@ __all__ = [
     "load_regulation",
     "regulation_from_dict",
     "regulation_to_dict",
+    "safe_compose",
     "year_window",
 ]

@@ -30,7 +30,15 @@ from .model import (
     WaitingPeriod,
 )
 
-__all__ = ["dump_regulation", "load_regulation", "regulation_from_dict", "regulation_to_dict"]
+__all__ = [
+    "YAML_LIMITS",
+    "YamlLimits",
+    "dump_regulation",
+    "load_regulation",
+    "regulation_from_dict",
+    "regulation_to_dict",
+    "safe_compose",
+]
 
 _NOT_PARSED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -43,8 +51,73 @@ def _text_resolvers(base: type) -> dict[str, list[Any]]:
     }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class YamlLimits:
+    """What one YAML document may hold. Nodes and depth are counted as if every alias were
+    written out in full (``*a`` counts all the nodes of ``&a``), so a few hundred bytes of
+    nested aliases cannot expand into millions of values further down."""
+
+    max_bytes: int = 256 * 1024
+    max_depth: int = 40
+    max_nodes: int = 20_000
+
+
+#: The limits for every YAML document Kongtun reads (a real regulation: ~13 KB, ~2,000 nodes,
+#: depth 8).
+YAML_LIMITS = YamlLimits()
+
+
+class _YamlLimit(yaml.YAMLError):
+    def __init__(self, code: str, params: dict[str, Any], line: int | None) -> None:
+        super().__init__(code)
+        self.error = FormatError("", code, params, line)
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps numbers and dates as text (parsed exactly later)."""
+    """SafeLoader that keeps numbers and dates as text (parsed exactly later), and counts the
+    nodes and depth of the document as written out in full while composing it — before any
+    alias is expanded — refusing at the first node past a limit."""
+
+    def __init__(self, stream: str, limits: YamlLimits = YAML_LIMITS) -> None:
+        super().__init__(stream)
+        self.limits = limits
+        #: Nodes composed from the text (aliases are not copies: they count here once).
+        self.composed = 0
+        #: Nodes the document would have with every alias written out.
+        self.expanded = 0
+        self._depth = 0
+        self._deepest = 0
+        self._size: dict[int, tuple[int, int]] = {}  # id(node) → (expanded nodes, height)
+
+    def _count(self, nodes: int, deepest: int, mark: Any) -> None:
+        line = mark.line + 1 if mark is not None else None
+        self.expanded += nodes
+        self._deepest = max(self._deepest, deepest)
+        if self.expanded > self.limits.max_nodes:
+            raise _YamlLimit("yaml_too_many_nodes", {"limit": self.limits.max_nodes}, line)
+        if deepest > self.limits.max_depth:
+            raise _YamlLimit("yaml_too_deep", {"limit": self.limits.max_depth}, line)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            if id(node) not in self._size:  # an alias inside its own anchor: endless
+                raise _YamlLimit("yaml_recursive_alias", {}, mark.line + 1)
+            nodes, height = self._size[id(node)]
+            self._count(nodes, self._depth + height, mark)
+            return node
+        mark = self.peek_event().start_mark
+        before, outer_deepest = self.expanded, self._deepest
+        self._depth += 1
+        self._deepest = self._depth
+        self.composed += 1
+        self._count(1, self._depth, mark)
+        node = super().compose_node(parent, index)
+        self._size[id(node)] = (self.expanded - before, self._deepest - self._depth + 1)
+        self._depth -= 1
+        self._deepest = max(outer_deepest, self._deepest)
+        return node
 
 
 _Loader.yaml_implicit_resolvers = _text_resolvers(yaml.SafeLoader)
@@ -89,12 +162,23 @@ _Dumper.add_representer(
 # Reading
 
 
-def load_regulation(text: str) -> Regulation:
-    """Parse and validate a YAML regulation; raise :class:`RegulationFormatError` if invalid."""
-    loader = _Loader(text)
+def safe_compose(text: str, limits: YamlLimits = YAML_LIMITS) -> tuple[Any, yaml.Node | None]:
+    """The one way Kongtun reads YAML: ``(data, node)`` of a single document, numbers and
+    dates kept as text. Size is checked before parsing; nodes, depth and aliases while
+    composing, before anything is built from them. Raise :class:`RegulationFormatError`
+    (``yaml_too_large``, ``yaml_too_many_nodes``, ``yaml_too_deep``, ``yaml_recursive_alias``,
+    ``yaml_syntax``)."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        raise RegulationFormatError(
+            [FormatError("", "yaml_too_large", {"size": size, "limit": limits.max_bytes})]
+        )
+    loader = _Loader(text, limits)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _YamlLimit as exc:
+        raise RegulationFormatError([exc.error]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -103,6 +187,12 @@ def load_regulation(text: str) -> Regulation:
         ) from None
     finally:
         loader.dispose()
+    return data, node
+
+
+def load_regulation(text: str) -> Regulation:
+    """Parse and validate a YAML regulation; raise :class:`RegulationFormatError` if invalid."""
+    data, node = safe_compose(text)
     lines: dict[str, int] = {}
     duplicates: list[FormatError] = []
     if node is not None:

@@ -18,6 +18,18 @@ def gettext_noop(message: str) -> str:
 
 ERRORS: dict[str, str] = {
     "yaml_syntax": gettext_noop("YAML syntax error: %(problem)s"),
+    "yaml_too_large": gettext_noop(
+        "the document is too large: %(size)s bytes, at most %(limit)s bytes are read"
+    ),
+    "yaml_too_many_nodes": gettext_noop(
+        "the document has too many values: at most %(limit)s, counting every alias (*name) "
+        "written out in full"
+    ),
+    "yaml_too_deep": gettext_noop(
+        "the document is nested too deeply: at most %(limit)s levels, counting every alias "
+        "(*name) written out in full"
+    ),
+    "yaml_recursive_alias": gettext_noop("an alias (*name) refers to a value that contains it"),
     "duplicate_key": gettext_noop("the key %(key)s appears twice"),
     "not_mapping": gettext_noop("expected a mapping of keys to values"),
     "required": gettext_noop("required"),

@@ -509,14 +509,22 @@ def _spell(lang: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda d: _duration(d, ngettext)
 
 
+def render_error_message(error: FormatError, lang: str = "th") -> str:
+    """The error's text alone, in ``lang`` ("ต้องไม่ติดลบ")."""
+    from django.utils.translation import gettext, override
+
+    with override(lang):
+        return format_message(
+            gettext(ERRORS.get(error.code, error.code)), error.params, _spell(lang)
+        )
+
+
 def render_error(error: FormatError, lang: str = "th") -> str:
     """ "benefits[2].amount (line 40): ต้องไม่ติดลบ"."""
     from django.utils.translation import gettext, override
 
     with override(lang):
-        text = format_message(
-            gettext(ERRORS.get(error.code, error.code)), error.params, _spell(lang)
-        )
+        text = render_error_message(error, lang)
         where = error.path or gettext("(document)")
         if error.line is not None:
             where += " " + gettext("(line %(line)s)") % {"line": error.line}
