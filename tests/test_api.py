@@ -105,3 +105,30 @@ def test_status_change_through_the_api(world, client, bearer):
 
 def test_revoked_or_unknown_tokens_are_refused(world, client):
     assert client.get("/api/v1/funds", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_a_retried_write_with_an_idempotency_key_registers_the_member_once(world, client, bearer):
+    auth = bearer(world.chair_a)
+    url = f"/api/v1/funds/{world.fund_a.pk}/members"
+    before = Member.objects.filter(fund=world.fund_a).count()
+    first = client.post(
+        url, _payload(), content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1", **auth
+    )
+    again = client.post(
+        url, _payload(), content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1", **auth
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Member.objects.filter(fund=world.fund_a).count() == before + 1
+    # the same key for another body is refused, and writes nothing
+    other = client.post(
+        url,
+        _payload(first_name="สมปอง", national_id=make_nid("310170023201")),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+        **auth,
+    )
+    assert other.status_code == 400 and other.json()["detail"] == "validation_error"
+    assert Member.objects.filter(fund=world.fund_a).count() == before + 1
+    # without a key, each call is its own write (the national ID then refuses the second)
+    assert "Idempotency-Key" in client.get("/api/v1/openapi.json").content.decode()

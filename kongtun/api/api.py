@@ -14,15 +14,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema, Status
+from ninja import Header, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from kongtun.api.access import api_access as _access
 from kongtun.api.books import router as books_router
 from kongtun.api.models import api_token_user
+from kongtun.core.concurrency import api_once, as_pk
 from kongtun.funds.access import Cap, FundAccess, funds_for_user
-from kongtun.members.models import Member
+from kongtun.members.models import Member, MemberStatusChange
 from kongtun.members.selectors import member_search
 from kongtun.members.services import (
     BeneficiaryInput,
@@ -65,6 +66,16 @@ api = NinjaAPI(
     # requests authenticated by the session cookie are CSRF-checked.
     auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
+)
+
+
+#: The ``Idempotency-Key`` header of write calls (decision 0016), described in the OpenAPI.
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    description="A unique text (up to 100 characters) per intended write: a retry with the "
+    "same key returns the first result instead of writing twice.",
+    max_length=100,
 )
 
 
@@ -327,9 +338,24 @@ def _input(access: FundAccess, payload: MemberIn) -> MemberInput:
     response={201: MemberDetailOut, 400: FieldErrors},
     tags=["members"],
 )
-def create_member(request: HttpRequest, fund_id: int, payload: MemberIn) -> Status:
+def create_member(
+    request: HttpRequest,
+    fund_id: int,
+    payload: MemberIn,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+) -> Status:
+    """Register a member. Send an ``Idempotency-Key`` header (any unique text up to 100
+    characters) to make a retry safe: the same key returns the member the first call made."""
     access = _access(request, fund_id, Cap.EDIT_MEMBERS)
-    member = member_create(fund=access.fund, data=_input(access, payload), actor=request.auth)
+    member, _replayed = api_once(
+        request,
+        fund_id=access.fund.pk,
+        scope="api.members.create",
+        action=lambda: member_create(
+            fund=access.fund, data=_input(access, payload), actor=request.auth
+        ),
+        **as_pk(Member),
+    )
     member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
     return Status(201, _detail(request, access, member, reveal=False))
 
@@ -354,15 +380,28 @@ def update_member(request: HttpRequest, fund_id: int, member_id: int, payload: M
     response={201: MemberDetailOut, 400: FieldErrors},
     tags=["members"],
 )
-def change_status(request: HttpRequest, fund_id: int, member_id: int, payload: StatusIn) -> Status:
+def change_status(
+    request: HttpRequest,
+    fund_id: int,
+    member_id: int,
+    payload: StatusIn,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+) -> Status:
+    """Record a dated status change; an ``Idempotency-Key`` header makes a retry safe."""
     access = _access(request, fund_id, Cap.EDIT_MEMBERS)
     member = _member(access, member_id)
-    member_set_status(
-        member=member,
-        status=payload.status,
-        effective_date=payload.effective_date,
-        reason=payload.reason,
-        actor=request.auth,
+    api_once(
+        request,
+        fund_id=access.fund.pk,
+        scope="api.members.status",
+        action=lambda: member_set_status(
+            member=member,
+            status=payload.status,
+            effective_date=payload.effective_date,
+            reason=payload.reason,
+            actor=request.auth,
+        ),
+        **as_pk(MemberStatusChange),
     )
     member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
     return Status(201, _detail(request, access, member, reveal=False))
