@@ -20,6 +20,7 @@ fund_patterns = [
     path("me/", members_views.my_record, name="my_record"),
     path("members/", members_views.member_list, name="member_list"),
     path("members/new/", members_views.member_new, name="member_new"),
+    path("members/access-log/", members_views.access_log, name="member_access_log"),
     path("members/<int:member_id>/", members_views.member_detail, name="member_detail"),
     path("members/<int:member_id>/edit/", members_views.member_edit, name="member_edit"),
     path("members/<int:member_id>/status/", members_views.member_status, name="member_status"),
