@@ -15,6 +15,11 @@ fund_patterns = [
     path("settings/", funds_views.fund_settings, name="fund_settings"),
     path("roles/", funds_views.fund_roles, name="fund_roles"),
     path("roles/<int:role_id>/revoke/", funds_views.fund_role_revoke, name="fund_role_revoke"),
+    path(
+        "roles/invitations/<int:invitation_id>/cancel/",
+        funds_views.fund_role_invitation_cancel,
+        name="fund_role_invitation_cancel",
+    ),
     path("villages/", funds_views.fund_villages, name="fund_villages"),
     path("occupations/", funds_views.fund_occupations, name="fund_occupations"),
     path("me/", members_views.my_record, name="my_record"),
