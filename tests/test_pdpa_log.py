@@ -69,7 +69,7 @@ def test_showing_the_full_national_id_asks_why_and_logs_the_reason(world, client
     assert refused.status_code == 400
     body = refused.content.decode()
     assert member.national_id_formatted not in body
-    assert "เหตุผล" in body  # the page says, in Thai, that a reason is needed
+    assert "โปรดระบุเหตุผล" in body  # the page says, in Thai, that a reason is needed
     assert not looks(items__kind="national_id").exists()
     shown = client.post(url, {"reason": "ตรวจแบบคำขอรับสวัสดิการ"})
     assert shown.status_code == 200 and member.national_id_formatted in shown.content.decode()
