@@ -217,11 +217,12 @@ def list_members(
     qs = member_search(fund=access.fund, q=q, village_id=village_id, status=status)
     paginator = Paginator(qs, max(1, min(page_size, 500)))
     p = paginator.get_page(page)
+    p.object_list = list(p.object_list)
     persons = access.can(Cap.VIEW_PERSONS)
     if persons:  # birth dates: one look for the page's members
         personal_data_access_log(
             access=access,
-            members=list(p.object_list),
+            members=p.object_list,
             kinds=[AccessKind.CONTACTS],
             path=request.get_full_path(),
         )
