@@ -56,7 +56,10 @@ def test_register_list_and_read_a_member(world, client, bearer):
     assert [m["number"] for m in listing["results"]] == [body["number"]]
     detail = client.get(f"{url}/{body['id']}", {"reveal": "true"}, **auth).json()
     assert detail["national_id"] == _payload()["national_id"]
-    assert PersonalDataAccess.objects.filter(member_id=body["id"], user=world.chair_a).count() == 1
+    revealed = PersonalDataAccess.objects.filter(
+        items__member_id=body["id"], items__kind="national_id", user=world.chair_a
+    )
+    assert revealed.count() == 1
 
 
 def test_bad_input_names_the_field_in_the_callers_language_and_saves_nothing(world, client, bearer):

@@ -117,6 +117,12 @@ def _fund_b_receipt(world):
     return receipt
 
 
+def _fund_b_invitation(fund):
+    from kongtun.funds.models import RoleInvitation
+
+    return RoleInvitation.objects.create(fund=fund, username="someone", role="secretary")
+
+
 def fund_b_objects(world) -> dict[str, int]:
     from tests.assessment.samples import assessment_samples
     from tests.claims.samples import claims_samples
@@ -133,6 +139,7 @@ def fund_b_objects(world) -> dict[str, int]:
         "fund_id": b.pk,
         "member_id": world.members_b[0].pk,
         "role_id": b.roles.first().pk,
+        "invitation_id": _fund_b_invitation(b).pk,
         "receipt_id": _fund_b_receipt(world).pk,
         **fund_b_books_objects(world),
         **imports_samples(world),

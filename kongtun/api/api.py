@@ -23,7 +23,7 @@ from kongtun.api.books import router as books_router
 from kongtun.api.models import api_token_user
 from kongtun.core.concurrency import api_once, as_pk
 from kongtun.funds.access import Cap, FundAccess, funds_for_user
-from kongtun.members.models import Member, MemberStatusChange
+from kongtun.members.models import AccessKind, Member, MemberStatusChange
 from kongtun.members.selectors import member_search
 from kongtun.members.services import (
     BeneficiaryInput,
@@ -255,13 +255,20 @@ def list_members(
     qs = member_search(fund=access.fund, q=q, village_id=village_id, status=status)
     paginator = Paginator(qs, max(1, min(page_size, 500)))
     p = paginator.get_page(page)
+    p.object_list = list(p.object_list)
+    persons = access.can(Cap.VIEW_PERSONS)
+    if persons:  # birth dates: one look for the page's members
+        personal_data_access_log(
+            access=access,
+            members=p.object_list,
+            kinds=[AccessKind.CONTACTS],
+            path=request.get_full_path(),
+        )
     return {
         "count": paginator.count,
         "page": p.number,
         "pages": paginator.num_pages,
-        "results": [
-            MemberOut.build(m, persons=access.can(Cap.VIEW_PERSONS)) for m in p.object_list
-        ],
+        "results": [MemberOut.build(m, persons=persons) for m in p.object_list],
     }
 
 
@@ -278,12 +285,31 @@ def _member(access: FundAccess, member_id: int) -> Member:
     return member
 
 
-def _detail(request: HttpRequest, access: FundAccess, member: Member, reveal: bool) -> dict:
+def _detail(
+    request: HttpRequest,
+    access: FundAccess,
+    member: Member,
+    reveal: bool,
+    *,
+    log: bool = True,
+    reason: str = "",
+) -> dict:
+    """The member's record as the caller may see it; what it shows of personal data is written
+    to the access log (``log=False`` only where the caller just sent those details)."""
     persons = access.can(Cap.VIEW_PERSONS) or access.member_id == member.pk
     data = MemberOut.build(member, persons=persons)
     show_id = reveal and (access.can(Cap.VIEW_PERSONAL) or access.member_id == member.pk)
+    kinds = [AccessKind.CONTACTS, AccessKind.BENEFICIARIES] if persons else []
     if show_id:
-        personal_data_access_log(user=request.auth, member=member, field_name="national_id")
+        kinds.append(AccessKind.NATIONAL_ID)
+    if kinds and (log or show_id):
+        personal_data_access_log(
+            access=access,
+            members=[member],
+            kinds=kinds,
+            reason=reason,
+            path=request.get_full_path(),
+        )
     data.update(
         national_id=member.national_id if show_id else None,
         address=member.address if persons else "",
@@ -303,12 +329,15 @@ def _detail(request: HttpRequest, access: FundAccess, member: Member, reveal: bo
 
 
 @api.get("/funds/{fund_id}/members/{member_id}", response=MemberDetailOut, tags=["members"])
-def get_member(request: HttpRequest, fund_id: int, member_id: int, reveal: bool = False) -> dict:
-    """``reveal=true`` returns the full national ID to roles allowed to see it, and logs it."""
+def get_member(
+    request: HttpRequest, fund_id: int, member_id: int, reveal: bool = False, reason: str = ""
+) -> dict:
+    """``reveal=true`` returns the full national ID to roles allowed to see it; every call is
+    written to the personal-data access log, with ``reason`` (why the full ID is needed)."""
     access = _access(request, fund_id, Cap.VIEW_FUND)
     if not (access.can(Cap.VIEW_MEMBERS) or access.member_id == member_id):
         raise Http404
-    return _detail(request, access, _member(access, member_id), reveal)
+    return _detail(request, access, _member(access, member_id), reveal, reason=reason[:300])
 
 
 def _input(access: FundAccess, payload: MemberIn) -> MemberInput:
@@ -357,7 +386,7 @@ def create_member(
         **as_pk(Member),
     )
     member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
-    return Status(201, _detail(request, access, member, reveal=False))
+    return Status(201, _detail(request, access, member, reveal=False, log=False))
 
 
 @api.put(
@@ -372,7 +401,7 @@ def update_member(request: HttpRequest, fund_id: int, member_id: int, payload: M
     member = _member(access, member_id)
     member_update(member=member, data=_input(access, payload), actor=request.auth)
     member = Member.objects.select_related("village", "occupation").get(pk=member.pk)
-    return _detail(request, access, member, reveal=False)
+    return _detail(request, access, member, reveal=False, log=False)
 
 
 @api.post(

@@ -16,7 +16,12 @@ from kongtun.assessment.models import (
     Question,
     RespondentGroup,
 )
-from kongtun.assessment.services import OUT_OF_SCALE, RespondentInput, answer_field
+from kongtun.assessment.services import (
+    CODES_MAX_AT_ONCE,
+    OUT_OF_SCALE,
+    RespondentInput,
+    answer_field,
+)
 from kongtun.core.forms import ThaiDateField
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -63,16 +68,33 @@ class AnswerForm(forms.Form):
         help_text=_("Leave empty to answer anonymously. A named person answers once per round."),
     )
     paper_form_number = forms.CharField(label=_("paper form number"), max_length=20, required=False)
+    code = forms.CharField(
+        label=_("code from a paper slip"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Answering on someone else's phone? Enter the code from the slip the committee "
+            "gave you; each code answers once. Leave empty to answer as yourself."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: object, questions: list[Question], paper: bool = False, **kwargs: object
+        self,
+        *args: object,
+        questions: list[Question],
+        paper: bool = False,
+        with_code: bool = True,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.paper = paper
         if not paper:
             del self.fields["paper_form_number"]
+        if paper or not with_code:
+            del self.fields["code"]
         for q in questions:
             self.fields[answer_field(q.pk)] = forms.CharField(
                 label=q.text, required=False, widget=forms.RadioSelect(choices=SCALE_CHOICES)
@@ -121,6 +143,7 @@ class AnswerForm(forms.Form):
             channel=Channel.PAPER if self.paper else Channel.PHONE,
             paper_form_number=d.get("paper_form_number", "") or "",
             submission_key=d.get("submission_key"),
+            code=d.get("code", "") or "",
             answers={q.pk: d.get(answer_field(q.pk)) for q in self.questions},
         )
 
@@ -212,3 +235,9 @@ class PaperGrid:
             else:
                 general.extend(messages)
         return general
+
+
+class CodesForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("how many codes"), min_value=1, max_value=CODES_MAX_AT_ONCE, initial=30
+    )

@@ -156,6 +156,26 @@ class Channel(models.TextChoices):
     PAPER = "paper", _("paper form")
 
 
+class ResponseCode(models.Model):
+    """A one-time code the committee prints on a slip and hands out: whoever holds it answers
+    the round once, on any phone (a code is burned by the answer it gave)."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="codes")
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "id"]
+        verbose_name = _("response code")
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Respondent(models.Model):
     """One filled-in questionnaire. Anonymous unless a name is given; a named respondent
     answers once per round (``name_key`` is the normalized name)."""
@@ -171,12 +191,32 @@ class Respondent(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    #: Answered on a phone by the login that entered it, for itself: once per round.
+    self_answered = models.BooleanField(default=False, editable=False)
+    #: Answered with a code from a paper slip: the code answers once.
+    code = models.OneToOneField(
+        ResponseCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="respondent",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["round", "id"]
         verbose_name = _("respondent")
         constraints = [
+            models.UniqueConstraint(
+                fields=["round", "entered_by"],
+                condition=Q(self_answered=True),
+                name="respondent_login_once_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(self_answered=False) | Q(entered_by__isnull=False, code__isnull=True),
+                name="respondent_self_answer_has_login_no_code",
+            ),
             models.UniqueConstraint(
                 fields=["round", "name_key"],
                 condition=~Q(name_key=""),

@@ -8,6 +8,7 @@ field (``q_<question id>`` for an answer, ``name``, ``group``, ``paper_form_numb
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from kongtun.assessment.models import (
     Question,
     Respondent,
     RespondentGroup,
+    ResponseCode,
     Round,
     RoundQuestion,
     RoundStatus,
@@ -49,6 +51,16 @@ def answer_field(question_id: int) -> str:
 
 CLOSED_ROUND = _("This round is closed; its answers can no longer be changed.")
 OUT_OF_SCALE = _("Answer with a whole number from 1 to 5.")
+ALREADY_ANSWERED = _(
+    "You have already answered this round. To answer for someone else on this phone, enter "
+    "the code from their paper slip."
+)
+CODE_UNKNOWN = _("This code is not one of this round's codes; please check the slip.")
+CODE_USED = _("This code has already been used; each code answers once.")
+# Letters and digits that cannot be mistaken for one another on a printed slip.
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+CODES_MAX_AT_ONCE = 500
 
 
 # --- question bank -------------------------------------------------------------------------
@@ -183,6 +195,8 @@ class RespondentInput:
     name: str = ""
     paper_form_number: str = ""
     submission_key: uuid.UUID | None = None
+    #: A one-time code from a paper slip (phone answers for someone without their own login).
+    code: str = ""
     row: int = 0  # the row of the paper grid it was typed in, named in error messages
 
 
@@ -270,8 +284,17 @@ def _write(respondent: Respondent, answers: Mapping[int, int | None]) -> None:
     )
 
 
-def _create(rnd: Round, data: RespondentInput, actor: AbstractBaseUser | None) -> Respondent:
+def _create(
+    rnd: Round,
+    data: RespondentInput,
+    actor: AbstractBaseUser | None,
+    *,
+    code: ResponseCode | None = None,
+    self_answered: bool = False,
+) -> Respondent:
     respondent = Respondent.objects.create(
+        code=code,
+        self_answered=self_answered,
         round=rnd,
         group=data.group,
         name=normalize_name(data.name),
@@ -297,16 +320,70 @@ def respondent_submit(
             return earlier
     _check_open(round)
     errors = _validate_respondent(round, data, question_ids=_round_question_ids(round))
+    code, self_answered = None, False
+    if data.channel == Channel.PHONE:
+        if data.code.strip():
+            code = ResponseCode.objects.filter(round=round, code=code_normalize(data.code)).first()
+            if code is None:
+                _add(errors, "code", CODE_UNKNOWN)
+            elif code.used_at is not None:
+                _add(errors, "code", CODE_USED)
+        elif actor is not None and actor.is_authenticated:
+            # Without a code, the login answers for itself: once per round.
+            self_answered = True
+            if Respondent.objects.filter(
+                round=round, entered_by=actor, self_answered=True
+            ).exists():
+                _add(errors, "code", ALREADY_ANSWERED)
     if errors:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return _create(round, data, actor)
+            if code is not None and not ResponseCode.objects.filter(
+                pk=code.pk, used_at__isnull=True
+            ).update(used_at=timezone.now()):
+                raise ValidationError({"code": [CODE_USED]})  # burned a moment ago
+            return _create(round, data, actor, code=code, self_answered=self_answered)
     except IntegrityError:
-        # Two phones sending the same name at the same moment: the database's rule decides.
+        # Two phones sending at the same moment: the database's rules decide.
+        if code is not None:
+            raise ValidationError({"code": [CODE_USED]}) from None
+        if self_answered:
+            raise ValidationError({"code": [ALREADY_ANSWERED]}) from None
         raise ValidationError(
             {"name": [_("This person has already answered this round.")]}
         ) from None
+
+
+def code_normalize(text: str) -> str:
+    """What was typed from a slip: case, spaces and dashes do not matter, Thai digits count."""
+    text = (text or "").translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def code_display(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
+
+
+@transaction.atomic
+def codes_create(*, round: Round, count: int, actor: AbstractBaseUser | None) -> list[ResponseCode]:
+    """One-time codes for a round, to print on slips: each answers the round once."""
+    _check_open(round)
+    if not 1 <= count <= CODES_MAX_AT_ONCE:
+        raise ValidationError(
+            {"count": [_("Make from 1 to %(max)s codes at a time.") % {"max": CODES_MAX_AT_ONCE}]}
+        )
+    made: set[str] = set()
+    while len(made) < count:
+        batch = {
+            "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+            for _j in range(count - len(made))
+        }
+        taken = set(ResponseCode.objects.filter(code__in=batch).values_list("code", flat=True))
+        made |= batch - taken
+    return ResponseCode.objects.bulk_create(
+        ResponseCode(round=round, code=c, created_by=actor) for c in sorted(made)
+    )
 
 
 @transaction.atomic

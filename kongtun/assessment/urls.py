@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_detail, name="assessment_round"),
     path("rounds/<int:round_id>/answer/", views.round_answer, name="assessment_answer"),
     path("rounds/<int:round_id>/paper/", views.round_paper, name="assessment_paper"),
+    path("rounds/<int:round_id>/codes/", views.round_codes, name="assessment_codes"),
     path(
         "rounds/<int:round_id>/respondents/",
         views.round_respondents,

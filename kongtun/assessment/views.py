@@ -11,15 +11,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.assessment.charts import Series, radar_svg
 from kongtun.assessment.evidence import factor_evidence
 from kongtun.assessment.exports import results_pdf, results_xlsx
-from kongtun.assessment.forms import AnswerForm, PaperGrid, QuestionForm, RoundForm
-from kongtun.assessment.models import Answer, Factor, Question, RespondentGroup, Round
+from kongtun.assessment.forms import AnswerForm, CodesForm, PaperGrid, QuestionForm, RoundForm
+from kongtun.assessment.models import (
+    Answer,
+    Factor,
+    Question,
+    Respondent,
+    RespondentGroup,
+    Round,
+)
 from kongtun.assessment.selectors import (
     MIDPOINT,
     WEAKEST,
@@ -34,6 +41,8 @@ from kongtun.assessment.selectors import (
 )
 from kongtun.assessment.services import (
     answer_field,
+    code_display,
+    codes_create,
     paper_forms_enter,
     question_add,
     question_bank_install_default,
@@ -291,11 +300,47 @@ def round_answer(request: HttpRequest, access: FundAccess, round_id: int) -> Htt
         status = 400
     else:
         form = AnswerForm(questions=questions, initial={"group": _default_group(access)})
+    answered = Respondent.objects.filter(
+        round=rnd, entered_by=request.user, self_answered=True
+    ).exists()
     return render(
         request,
         "assessment/answer.html",
-        {"round": rnd, "form": form, "scale": _scale_labels()},
+        {"round": rnd, "form": form, "scale": _scale_labels(), "answered": answered},
         status=status,
+    )
+
+
+@fund_view(Cap.EDIT_MEMBERS)
+def round_codes(request: HttpRequest, access: FundAccess, round_id: int) -> HttpResponse:
+    """One-time codes to print on slips and hand out: each answers the round once."""
+    rnd = _round_or_404(access, round_id)
+    form = CodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = codes_create(round=rnd, count=form.cleaned_data["count"], actor=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s code made; print the slips below.",
+                    "%(n)s codes made; print the slips below.",
+                    len(made),
+                )
+                % {"n": len(made)},
+            )
+            return redirect("assessment_codes", fund_id=access.fund.pk, round_id=rnd.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    codes = list(rnd.codes.order_by("id"))
+    return render(
+        request,
+        "assessment/codes.html",
+        {
+            "round": rnd,
+            "form": form,
+            "unused": [code_display(c.code) for c in codes if c.used_at is None],
+            "used": sum(1 for c in codes if c.used_at is not None),
+        },
     )
 
 
@@ -388,7 +433,7 @@ def respondent_edit(
     paper = respondent.channel == "paper"
     status = 200
     if request.method == "POST":
-        form = AnswerForm(request.POST, questions=questions, paper=paper)
+        form = AnswerForm(request.POST, questions=questions, paper=paper, with_code=False)
         if form.is_valid():
             try:
                 data = form.to_input()
@@ -407,7 +452,7 @@ def respondent_edit(
             "paper_form_number": respondent.paper_form_number,
             **{answer_field(q.pk): str(values[q.pk]) for q in questions if q.pk in values},
         }
-        form = AnswerForm(questions=questions, paper=paper, initial=initial)
+        form = AnswerForm(questions=questions, paper=paper, initial=initial, with_code=False)
         form.initial["submission_key"] = None
     return render(
         request,

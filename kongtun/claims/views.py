@@ -47,7 +47,8 @@ from kongtun.core.concurrency import as_pk, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
 from kongtun.funds.models import FundRole
-from kongtun.members.models import Member
+from kongtun.members.models import AccessKind, Member
+from kongtun.members.services import personal_data_access_log
 from kongtun.regulations.selectors import regulation_of, version_in_force
 
 PAGE_SIZE = 50
@@ -102,6 +103,13 @@ def claim_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
         date_to=f.get("date_to"),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    personal_data_access_log(  # who claimed what: one look for the page's members
+        access=access,
+        members=[c.member_id for c in page.object_list],
+        kinds=[AccessKind.HEALTH],
+        path=request.get_full_path(),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     counts = dict(
@@ -225,6 +233,12 @@ def _detail_page(
     )
     can_upload = claim.is_open and _own_or_decider(access, claim)
     can_pay = access.can(Cap.RECORD_MONEY) and claim.status == ClaimStatus.APPROVED
+    personal_data_access_log(
+        access=access,
+        members=[claim.member_id],
+        kinds=[AccessKind.HEALTH],
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "claims/detail.html",
@@ -354,6 +368,12 @@ def claim_evidence_file(
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    personal_data_access_log(
+        access=access,
+        members=[claim.member_id],
+        kinds=[AccessKind.EVIDENCE],
+        path=request.get_full_path(),
+    )
     response = FileResponse(
         handle,
         content_type=evidence.content_type,
@@ -462,6 +482,12 @@ def claim_voucher(request: HttpRequest, access: FundAccess, claim_id: int) -> Ht
         payout = claim.payout if claim.status == ClaimStatus.PAID else None
     if payout is None:
         raise Http404
+    personal_data_access_log(
+        access=access,
+        members=[claim.member_id],
+        kinds=[AccessKind.HEALTH],
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "claims/voucher.html",

@@ -32,6 +32,8 @@ class Cap(enum.StrEnum):
     RECORD_MONEY = "record_money"
     VIEW_BOOKS = "view_books"
     DECIDE_CLAIMS = "decide_claims"
+    #: Read and export the personal-data access log (PDPA): the chair and the fund's auditor.
+    VIEW_ACCESS_LOG = "view_access_log"
 
 
 _COMMITTEE = {
@@ -56,6 +58,7 @@ CAPABILITIES: dict[Cap, frozenset[str]] = {
     Cap.RECORD_MONEY: frozenset({Role.TREASURER, Role.MANAGER}),
     Cap.VIEW_BOOKS: frozenset(_COMMITTEE | {Role.COORDINATOR}),
     Cap.DECIDE_CLAIMS: frozenset(_COMMITTEE - {Role.AUDITOR}),
+    Cap.VIEW_ACCESS_LOG: frozenset({Role.CHAIR, Role.AUDITOR}),
 }
 
 

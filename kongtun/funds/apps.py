@@ -19,3 +19,15 @@ class FundsConfig(AppConfig):
                 areas_ensure(using=using)
 
         post_migrate.connect(ensure_areas, weak=False, dispatch_uid="funds_areas")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        def accept_role_invitations(sender: object, request: object, user: object, **kw: object):
+            # Roles offered to this login name (decision 0002) become its roles at sign-in.
+            from kongtun.funds.services import role_invitations_accept
+
+            role_invitations_accept(user=user)
+
+        user_logged_in.connect(
+            accept_role_invitations, weak=False, dispatch_uid="funds_role_invitations"
+        )

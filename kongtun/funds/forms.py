@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.forms import ThaiDateField
@@ -100,18 +99,21 @@ class FundForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
-    username = forms.CharField(label=_("username"), max_length=150)
+    """Gives a role by login name. It does not look the name up: whether a login exists on the
+    server is not the fund's business (``services.role_offer`` decides, decision 0002)."""
+
+    username = forms.CharField(
+        label=_("username"),
+        max_length=150,
+        help_text=_(
+            "A login already in this fund gets the role at once; any other login name is "
+            "offered the role, which it receives at its next sign-in."
+        ),
+    )
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
     member_number = forms.CharField(
         label=_("member number (for the member role)"), max_length=30, required=False
     )
-
-    def clean_username(self) -> object:
-        User = get_user_model()
-        try:
-            return User.objects.get(username=self.cleaned_data["username"], is_active=True)
-        except User.DoesNotExist:
-            raise forms.ValidationError(_("No active user with this username.")) from None
 
 
 class VillageForm(forms.Form):

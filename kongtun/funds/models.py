@@ -213,3 +213,48 @@ class FundRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.fund}"
+
+
+class RoleInvitation(models.Model):
+    """A role offered to a login name that has no link to the fund yet. The chair does not
+    learn whether such a login exists on the server (decision 0002): the role waits here and
+    becomes a ``FundRole`` when a login of that name next signs in."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="role_invitations")
+    username = models.CharField(_("username"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_role = models.OneToOneField(
+        FundRole, on_delete=models.PROTECT, null=True, blank=True, related_name="invitation"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role invitation")
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "username", "role"],
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="roleinvitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="member", member__isnull=False) | ~Q(role="member"),
+                name="roleinvitation_member_has_record",
+            ),
+        ]
+        indexes = [models.Index(fields=["username"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.get_role_display()} · {self.fund}"
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None

@@ -19,6 +19,7 @@ from kongtun.funds.models import (
     FundRole,
     OccupationGroup,
     Role,
+    RoleInvitation,
     Village,
 )
 
@@ -234,3 +235,89 @@ def role_grant(
 def role_revoke(*, role: FundRole) -> None:
     """Revoking keeps the row, with its date, so the history of who could act stays."""
     FundRole.objects.filter(pk=role.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def _linked_user(*, fund: Fund, username: str, actor: AbstractBaseUser | None) -> object | None:
+    """The active login of that name if the actor may know it exists: it holds or held a role
+    in this fund (it is on the fund's roles page), or the actor is a superuser (who sees every
+    login in the admin). Otherwise None, whether or not the login exists."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(username=username, is_active=True)
+    if not (actor is not None and getattr(actor, "is_superuser", False)):
+        users = users.filter(fund_roles__fund=fund)
+    return users.distinct().first()
+
+
+@transaction.atomic
+def role_offer(
+    *,
+    fund: Fund,
+    username: str,
+    role: str,
+    actor: AbstractBaseUser | None,
+    member_id: int | None = None,
+) -> FundRole | RoleInvitation:
+    """Give a role by login name without telling whether the name exists on the server.
+
+    A login already linked to the fund (or any login, for a superuser) gets the role at once.
+    Any other name gets a ``RoleInvitation``, which the login of that name takes up at its next
+    sign-in (``role_invitations_accept``): the chair sees the same answer whether the login
+    exists, exists in another fund only, or does not exist yet."""
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("Enter the login name.")})
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role == Role.MEMBER:
+        if member_id is None or not fund.members.filter(pk=member_id).exists():
+            raise ValidationError({"member": _("Choose the member record of this login.")})
+    else:
+        member_id = None
+    user = _linked_user(fund=fund, username=username, actor=actor)
+    if user is not None:
+        return role_grant(fund=fund, user=user, role=role, actor=actor, member_id=member_id)
+    pending = RoleInvitation.objects.filter(
+        fund=fund, username=username, role=role, accepted_at__isnull=True, cancelled_at__isnull=True
+    )
+    if pending.exists():
+        raise ValidationError({"role": _("This role is already offered to this login name.")})
+    return RoleInvitation.objects.create(
+        fund=fund, username=username, role=role, member_id=member_id, invited_by=actor
+    )
+
+
+@transaction.atomic
+def role_invitations_accept(*, user: AbstractBaseUser) -> list[FundRole]:
+    """At sign-in: the roles offered to this login name become its roles (a role it already
+    holds is simply marked taken up)."""
+    if not user.is_active:
+        return []
+    granted = []
+    invitations = RoleInvitation.objects.select_for_update().filter(
+        username=user.get_username(), accepted_at__isnull=True, cancelled_at__isnull=True
+    )
+    for inv in invitations:
+        held = FundRole.objects.filter(
+            user=user, fund_id=inv.fund_id, role=inv.role, revoked_at__isnull=True
+        ).first()
+        if held is None:
+            held = FundRole.objects.create(
+                user=user,
+                fund_id=inv.fund_id,
+                role=inv.role,
+                member_id=inv.member_id,
+                granted_by=inv.invited_by,
+            )
+            granted.append(held)
+        inv.accepted_at = timezone.now()
+        inv.accepted_role = held if not hasattr(held, "invitation") else None
+        inv.save(update_fields=["accepted_at", "accepted_role"])
+    return granted
+
+
+@transaction.atomic
+def role_invitation_cancel(*, invitation: RoleInvitation) -> None:
+    RoleInvitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=timezone.now())

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, active_roles, fund_view, funds_for_user
 from kongtun.funds.forms import FundForm, OccupationForm, RoleGrantForm, VillageForm
-from kongtun.funds.models import FundRole
+from kongtun.funds.models import FundRole, RoleInvitation
 from kongtun.funds.services import (
     fund_create,
     fund_update,
     occupation_save,
-    role_grant,
+    role_invitation_cancel,
+    role_offer,
     role_revoke,
     village_save,
 )
@@ -101,14 +102,25 @@ def fund_roles(request: HttpRequest, access: FundAccess) -> HttpResponse:
             member = fund.members.filter(number=form.cleaned_data["member_number"]).first()
             member_id = member.pk if member else -1
         try:
-            role_grant(
+            given = role_offer(
                 fund=fund,
-                user=form.cleaned_data["username"],
+                username=form.cleaned_data["username"],
                 role=form.cleaned_data["role"],
                 actor=request.user,
                 member_id=member_id,
             )
-            messages.success(request, _("Role granted."))
+            if isinstance(given, RoleInvitation):
+                # The same words whether or not a login of that name exists on the server.
+                messages.success(
+                    request,
+                    _(
+                        "The role is offered to the login name “%(username)s”: a login of "
+                        "that name receives it at its next sign-in."
+                    )
+                    % {"username": given.username},
+                )
+            else:
+                messages.success(request, _("Role granted."))
             return redirect("fund_roles", fund_id=fund.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc, {"member": "member_number"})
@@ -117,7 +129,27 @@ def fund_roles(request: HttpRequest, access: FundAccess) -> HttpResponse:
         .select_related("user", "member", "granted_by")
         .order_by("revoked_at", "role", "user__username")
     )
-    return render(request, "funds/roles.html", {"form": form, "roles": roles})
+    invitations = RoleInvitation.objects.filter(
+        fund=fund, accepted_at__isnull=True, cancelled_at__isnull=True
+    ).select_related("member")
+    return render(
+        request,
+        "funds/roles.html",
+        {"form": form, "roles": roles, "invitations": invitations},
+    )
+
+
+@fund_view(Cap.MANAGE_FUND)
+@require_POST
+def fund_role_invitation_cancel(
+    request: HttpRequest, access: FundAccess, invitation_id: int
+) -> HttpResponse:
+    invitation = RoleInvitation.objects.filter(pk=invitation_id, fund=access.fund).first()
+    if invitation is None:
+        raise Http404
+    role_invitation_cancel(invitation=invitation)
+    messages.success(request, _("The offer is withdrawn."))
+    return redirect("fund_roles", fund_id=access.fund.pk)
 
 
 @fund_view(Cap.MANAGE_FUND)

@@ -3,12 +3,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kongtun.core.forms import ThaiDateField
 from kongtun.funds.models import Fund
-from kongtun.members.models import TITLES, MemberStatus, Sex
+from kongtun.members.models import TITLES, AccessKind, MemberStatus, PersonalDataAccess, Sex
 from kongtun.members.services import BeneficiaryInput, MemberInput
 
 
@@ -118,3 +119,60 @@ class MemberSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = fund.villages.all()
         self.fields["village"].empty_label = _("all villages")
+
+
+class RevealForm(forms.Form):
+    """Showing the full national ID asks why (written to the personal-data access log)."""
+
+    reason = forms.CharField(
+        label=_("reason for showing the full national ID"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("reason, e.g. checking a claim form"),
+                "aria-label": _("reason for showing the full national ID"),
+                "size": 24,
+            }
+        ),
+    )
+
+    def __init__(self, *args: object, reason_required: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason_required = reason_required
+
+    def clean_reason(self) -> str:
+        reason = " ".join((self.cleaned_data.get("reason") or "").split())
+        if self.reason_required and not reason:
+            raise forms.ValidationError(
+                _("Please say why you need the full national ID; the reason is kept in the log.")
+            )
+        return reason
+
+
+class AccessLogFilterForm(forms.Form):
+    member = forms.CharField(
+        label=_("member"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("number or name")}),
+    )
+    person = forms.ModelChoiceField(label=_("seen by"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("what"), required=False)
+    date_from = ThaiDateField(label=_("from"), required=False)
+    date_to = ThaiDateField(label=_("to"), required=False)
+
+    def __init__(self, *args: object, fund: Fund, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        viewers = PersonalDataAccess.objects.filter(fund=fund).values("user_id")
+        self.fields["person"].queryset = (
+            get_user_model().objects.filter(pk__in=viewers).order_by("first_name", "username")
+        )
+        self.fields["person"].empty_label = _("everyone")
+        self.fields["person"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["kind"].choices = [("", _("all kinds")), *AccessKind.choices]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

@@ -7,10 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kongtun.funds.models import Fund, OccupationGroup, Village
+from kongtun.funds.models import Fund, OccupationGroup, Role, Village
 
 
 class Sex(models.TextChoices):
@@ -160,16 +161,82 @@ class MemberStatusChange(models.Model):
         return f"{self.member_id} {self.status} {self.effective_date}"
 
 
-class PersonalDataAccess(models.Model):
-    """Who saw which member's personal data, and when (Thailand's PDPA)."""
+class AccessKind(models.TextChoices):
+    """What kind of personal data a look showed (Thailand's PDPA asks who accessed what)."""
 
+    NATIONAL_ID = "national_id", _("full national ID")
+    CONTACTS = "contacts", _("address, phone and birth date")
+    BENEFICIARIES = "beneficiaries", _("beneficiaries")
+    HEALTH = "health", _("claims (health)")
+    EVIDENCE = "evidence", _("claim evidence file")
+    STATEMENT = "statement", _("member statement")
+    EXPORT = "export", _("export")
+
+
+def role_labels(roles: list[str] | str) -> list[str]:
+    """Roles as people read them ("chair"), from the codes a look stored."""
+    if isinstance(roles, str):
+        roles = [r for r in roles.split(",") if r]
+    return [str(Role(r).label) if r in Role.values else r for r in roles]
+
+
+class PersonalDataAccess(models.Model):
+    """One look at members' personal data: who, with which roles, when, from which page, and
+    why when the page asked. The members and kinds it showed are its ``items`` (a list page
+    writes one look with its fifty members). Append-only: written by
+    ``members.services.personal_data_access_log`` only."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    field = models.CharField(max_length=40)
-    at = models.DateTimeField(auto_now_add=True)
+    #: The viewer's roles in the fund at the time, comma-separated (roles are revoked later).
+    roles = models.CharField(max_length=200, blank=True)
+    #: The kinds shown, comma-separated, in AccessKind order (the items hold them per member).
+    kinds = models.CharField(max_length=200)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    #: The page or API call (path and query) that showed the data.
+    path = models.CharField(max_length=300, blank=True)
+    member_count = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-id"]
+        verbose_name = _("personal-data access")
+        indexes = [models.Index(fields=["fund", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.user_id} saw {self.field} of {self.member_id} at {self.at}"
+        return f"{self.user_id} saw {self.kinds} of {self.member_count} at {self.at}"
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [str(AccessKind(k).label) for k in self.kinds.split(",") if k in AccessKind.values]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return role_labels(self.roles)
+
+    @property
+    def at_local(self) -> dt.datetime:
+        return timezone.localtime(self.at)
+
+
+class PersonalDataAccessItem(models.Model):
+    """One member and one kind of data shown by a look."""
+
+    access = models.ForeignKey(PersonalDataAccess, on_delete=models.PROTECT, related_name="items")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+
+    class Meta:
+        ordering = ["access", "member", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access", "member", "kind"], name="pdaccess_item_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AccessKind.values), name="pdaccess_item_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.access_id}: {self.kind} of {self.member_id}"

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from kongtun.funds.models import Fund
-from kongtun.members.models import Member
+from kongtun.members.models import (
+    AccessKind,
+    Member,
+    PersonalDataAccess,
+    PersonalDataAccessItem,
+    role_labels,
+)
 from kongtun.members.services import normalize_name
 
 
@@ -65,3 +76,108 @@ def member_counts(*, fund: Fund) -> dict:
         "by_occupation": by_occupation,
         "by_sex": by_sex,
     }
+
+
+# --- the personal-data access log ------------------------------------------------------------
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def access_log_search(
+    *,
+    fund: Fund,
+    member_ids: QuerySet | list[int] | None = None,
+    user_id: int | None = None,
+    kind: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[PersonalDataAccess]:
+    """Looks at the fund's members' personal data, newest first: those that showed one of
+    ``member_ids`` (when given) and the ``kind`` (when given), by ``user_id``, on days from
+    ``date_from`` to ``date_to`` inclusive (the fund's local days)."""
+    qs = PersonalDataAccess.objects.filter(fund=fund).select_related("user")
+    if member_ids is not None or kind:
+        items = PersonalDataAccessItem.objects.filter(access=OuterRef("pk"))
+        if member_ids is not None:
+            items = items.filter(member_id__in=member_ids)
+        if kind:
+            items = items.filter(kind=kind)
+        qs = qs.filter(Exists(items))
+    if user_id:
+        qs = qs.filter(user_id=user_id)
+    if date_from:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    return qs.order_by("-at", "-id")
+
+
+def access_log_with_members(looks: list[PersonalDataAccess] | QuerySet) -> list[PersonalDataAccess]:
+    """The looks with ``shown_members`` (each member once, by number): one query for a page."""
+    looks = list(looks)
+    items = (
+        PersonalDataAccessItem.objects.filter(access__in=[lk.pk for lk in looks])
+        .select_related("member")
+        .order_by("member__number")
+    )
+    by_look: dict[int, dict[int, Member]] = {}
+    for it in items:
+        by_look.setdefault(it.access_id, {})[it.member_id] = it.member
+    for lk in looks:
+        lk.shown_members = list(by_look.get(lk.pk, {}).values())
+    return looks
+
+
+def access_log_rows(looks: QuerySet[PersonalDataAccess]) -> QuerySet[PersonalDataAccessItem]:
+    """One row per member and kind of the given looks, for the spreadsheet and CSV exports."""
+    return (
+        PersonalDataAccessItem.objects.filter(access__in=looks.values("pk"))
+        .select_related("access", "access__user", "member")
+        .order_by("-access__at", "-access_id", "member__number", "kind")
+    )
+
+
+@dataclass
+class LookAtMe:
+    at: dt.datetime
+    user: AbstractBaseUser
+    roles: list[str]
+    kinds: list[str]
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [str(AccessKind(k).label) for k in self.kinds]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return role_labels(self.roles)
+
+
+def looks_at_member(
+    *, member: Member, exclude_user: AbstractBaseUser | None = None, limit: int = 100
+) -> list[LookAtMe]:
+    """Who saw this member's personal data, newest first (what the member sees on their own
+    page): the viewer, their roles then, which kinds of this member's data, when."""
+    items = (
+        PersonalDataAccessItem.objects.filter(member=member)
+        .select_related("access", "access__user")
+        .order_by("-access__at", "-access_id")
+    )
+    if exclude_user is not None:
+        items = items.exclude(access__user=exclude_user)
+    looks: dict[int, LookAtMe] = {}
+    for it in items.iterator():
+        look = looks.get(it.access_id)
+        if look is None:
+            if len(looks) >= limit:
+                break
+            look = looks[it.access_id] = LookAtMe(
+                at=timezone.localtime(it.access.at),
+                user=it.access.user,
+                roles=[r for r in it.access.roles.split(",") if r],
+                kinds=[],
+            )
+        look.kinds.append(it.kind)
+    return list(looks.values())

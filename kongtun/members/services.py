@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,13 +24,16 @@ from stdnum.th import pin
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_next
 from kongtun.core.thaidates import BE_OFFSET
+from kongtun.funds.access import FundAccess
 from kongtun.funds.models import Fund, OccupationGroup, Village
 from kongtun.members.models import (
+    AccessKind,
     Beneficiary,
     Member,
     MemberStatus,
     MemberStatusChange,
     PersonalDataAccess,
+    PersonalDataAccessItem,
 )
 
 HUNDRED = Decimal("100")
@@ -310,5 +314,50 @@ def member_set_status(
     return change
 
 
-def personal_data_access_log(*, user: AbstractBaseUser, member: Member, field_name: str) -> None:
-    PersonalDataAccess.objects.create(user=user, member=member, field=field_name)
+def _member_ids(members: Iterable[Member | int]) -> list[int]:
+    seen: dict[int, None] = {}
+    for m in members:
+        seen[m if isinstance(m, int) else m.pk] = None
+    return list(seen)
+
+
+@transaction.atomic
+def personal_data_access_log(
+    *,
+    access: FundAccess,
+    members: Iterable[Member | int],
+    kinds: Iterable[str],
+    reason: str = "",
+    path: str = "",
+) -> PersonalDataAccess | None:
+    """Record one look at members' personal data (Thailand's PDPA): who (``access.user`` and
+    their roles in the fund), which members, which kinds (``AccessKind``), from which page or
+    API call, why when the page asked. The one write path of the log: every page, document,
+    export and API call that shows personal data calls it. A look at fifty members is one row
+    and one multi-row insert of its items, whatever the number of members.
+
+    Members must belong to ``access.fund``; nothing is written when there are none."""
+    member_ids = _member_ids(members)
+    kind_set = set(kinds)
+    unknown = kind_set - set(AccessKind.values)
+    if unknown:
+        raise ValueError(f"unknown personal-data kinds: {sorted(unknown)}")
+    if not member_ids or not kind_set:
+        return None
+    ordered = [k for k in AccessKind.values if k in kind_set]
+    roles = sorted(access.roles) or (["admin"] if access.is_superuser else [])
+    look = PersonalDataAccess.objects.create(
+        fund=access.fund,
+        user=access.user,
+        roles=",".join(roles)[:200],
+        kinds=",".join(ordered),
+        reason=(reason or "").strip()[:300],
+        path=(path or "")[:300],
+        member_count=len(member_ids),
+    )
+    PersonalDataAccessItem.objects.bulk_create(
+        PersonalDataAccessItem(access=look, member_id=mid, kind=k)
+        for mid in member_ids
+        for k in ordered
+    )
+    return look

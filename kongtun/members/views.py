@@ -5,20 +5,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.http import file_response
 from kongtun.funds.access import Cap, FundAccess, fund_view
+from kongtun.members.exports import (
+    CSV,
+    XLSX,
+    access_log_csv,
+    access_log_export_rows,
+    access_log_xlsx,
+)
 from kongtun.members.forms import (
+    AccessLogFilterForm,
     BeneficiaryFormSet,
     MemberForm,
     MemberSearchForm,
+    RevealForm,
     StatusChangeForm,
     beneficiaries_from,
 )
-from kongtun.members.models import Member
-from kongtun.members.selectors import member_search
+from kongtun.members.models import AccessKind, Member
+from kongtun.members.selectors import (
+    access_log_rows,
+    access_log_search,
+    access_log_with_members,
+    looks_at_member,
+    member_search,
+)
 from kongtun.members.services import (
     member_create,
     member_set_status,
@@ -121,6 +138,14 @@ def _member_form_page(
                     for b in member.beneficiaries.filter(replaced_at__isnull=True)
                 ],
             )
+    if member is not None:
+        # The edit page shows the full national ID, the contacts and the beneficiaries.
+        personal_data_access_log(
+            access=access,
+            members=[member],
+            kinds=[AccessKind.NATIONAL_ID, AccessKind.CONTACTS, AccessKind.BENEFICIARIES],
+            path=request.get_full_path(),
+        )
     return render(
         request, "members/form.html", {"form": form, "formset": formset, "member": member}
     )
@@ -154,11 +179,21 @@ def _detail_page(
     member: Member,
     *,
     status_form: StatusChangeForm | None = None,
+    reveal_form: RevealForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     own_record = access.member_id == member.pk
+    show_person = access.can(Cap.VIEW_PERSONS) or own_record
     if status_form is None and access.can(Cap.EDIT_MEMBERS):
         status_form = StatusChangeForm()
+    if show_person:
+        # Birth date, address, phone, beneficiaries and the member's claims (health events).
+        personal_data_access_log(
+            access=access,
+            members=[member],
+            kinds=[AccessKind.CONTACTS, AccessKind.BENEFICIARIES, AccessKind.HEALTH],
+            path=request.get_full_path(),
+        )
     return render(
         request,
         "members/detail.html",
@@ -171,7 +206,12 @@ def _detail_page(
             ),
             "status_form": status_form,
             "can_reveal": access.can(Cap.VIEW_PERSONAL) or own_record,
-            "show_person": access.can(Cap.VIEW_PERSONS) or own_record,
+            "reveal_form": reveal_form or RevealForm(),
+            "show_person": show_person,
+            # "Who saw my data": only on the member's own page, looks by others.
+            "looks_at_me": looks_at_member(member=member, exclude_user=request.user)
+            if own_record
+            else None,
         },
         status=status,
     )
@@ -201,11 +241,20 @@ def member_status(request: HttpRequest, access: FundAccess, member_id: int) -> H
 @fund_view(Cap.VIEW_FUND)
 @require_POST
 def member_reveal(request: HttpRequest, access: FundAccess, member_id: int) -> HttpResponse:
-    """Show the full national ID once, and log who looked (PDPA)."""
+    """Show the full national ID once, with the reason asked, and log who looked (PDPA)."""
     member = _member_or_404(access, member_id)
     if not (access.can(Cap.VIEW_PERSONAL) or access.member_id == member.pk):
         raise PermissionDenied
-    personal_data_access_log(user=request.user, member=member, field_name="national_id")
+    form = RevealForm(request.POST, reason_required=access.member_id != member.pk)
+    if not form.is_valid():
+        return _detail_page(request, access, member, reveal_form=form, status=400)
+    personal_data_access_log(
+        access=access,
+        members=[member],
+        kinds=[AccessKind.NATIONAL_ID],
+        reason=form.cleaned_data["reason"],
+        path=request.get_full_path(),
+    )
     return render(request, "members/_reveal.html", {"member": member})
 
 
@@ -214,3 +263,45 @@ def my_record(request: HttpRequest, access: FundAccess) -> HttpResponse:
     if access.member_id is None:
         raise Http404
     return redirect("member_detail", fund_id=access.fund.pk, member_id=access.member_id)
+
+
+# --- the personal-data access log (PDPA) -----------------------------------------------------
+
+
+def _log_filters(form: AccessLogFilterForm, fund: object) -> dict:
+    f = form.cleaned_data if form.is_valid() else {}
+    member_ids = None
+    if f.get("member"):
+        member_ids = member_search(fund=fund, q=f["member"]).values("pk")
+    return {
+        "member_ids": member_ids,
+        "user_id": f["person"].pk if f.get("person") else None,
+        "kind": f.get("kind", ""),
+        "date_from": f.get("date_from"),
+        "date_to": f.get("date_to"),
+    }
+
+
+@fund_view(Cap.VIEW_ACCESS_LOG)
+def access_log(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    """Who saw which members' personal data, when and why: for the chair and the auditor, with
+    filters, and as a spreadsheet or CSV (``?format=xlsx`` / ``csv``)."""
+    form = AccessLogFilterForm(request.GET or None, fund=access.fund)
+    looks = access_log_search(fund=access.fund, **_log_filters(form, access.fund))
+    fmt = request.GET.get("format", "")
+    if fmt in ("xlsx", "csv"):
+        rows = access_log_export_rows(access_log_rows(looks))
+        name = f"pdpa-log-{access.fund.short_code}-{timezone.localdate():%Y%m%d}"
+        if fmt == "xlsx":
+            return file_response(access_log_xlsx(rows), XLSX, f"{name}.xlsx", inline=False)
+        return file_response(access_log_csv(rows), CSV, f"{name}.csv", inline=False)
+    page = Paginator(looks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = access_log_with_members(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "members/access_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

@@ -25,7 +25,8 @@ from kongtun.core.thaidates import BE_OFFSET, parse_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.models import JournalEntry, MonthClose
 from kongtun.ledger.reports import month_label
-from kongtun.members.models import Member
+from kongtun.members.models import AccessKind, Member
+from kongtun.members.services import personal_data_access_log
 from kongtun.reports import charts
 from kongtun.reports.pdf import render_pdf
 from kongtun.reports.selectors import (
@@ -108,6 +109,14 @@ def monthly(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "months": [(m, month_label(m)) for m in months_with_books(fund, today)],
         }
         fmt = request.GET.get("format", "")
+        if report.claims and access.can(Cap.VIEW_PERSONS):
+            # The "claims decided" table names members and their benefits (health events).
+            personal_data_access_log(
+                access=access,
+                members=[row["claim"].member_id for row in report.claims],
+                kinds=[AccessKind.HEALTH] + ([AccessKind.EXPORT] if fmt in ("pdf", "xlsx") else []),
+                path=request.get_full_path(),
+            )
         name = f"monthly-{fund.short_code}-{month.year + BE_OFFSET}-{month.month:02d}"
         if fmt == "pdf":
             return file_response(
@@ -199,6 +208,12 @@ def statement(request: HttpRequest, access: FundAccess, member_id: int) -> HttpR
         st = member_statement(member=member, as_of=today)
         context = {"st": st, "fund": access.fund, "member": member}
         fmt = request.GET.get("format", "")
+        personal_data_access_log(
+            access=access,
+            members=[member],
+            kinds=[AccessKind.STATEMENT] + ([AccessKind.EXPORT] if fmt in ("pdf", "xlsx") else []),
+            path=request.get_full_path(),
+        )
         name = f"statement-{access.fund.short_code}-{member.number}"
         if fmt == "pdf":
             return file_response(
