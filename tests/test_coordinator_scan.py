@@ -459,7 +459,10 @@ def test_searching_the_books_for_a_member_finds_nothing_for_the_coordinator(worl
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     client.force_login(world.coordinator)
     for m in built.members + list(world.members_a):
-        for q in (m.first_name, m.last_name, m.number, m.national_id):
+        # ("00001" finds receipt 2569/00001, whoever paid it: only the numbers no document
+        # number can look like are asked.)
+        number = [m.number] if not m.number.isdigit() else []
+        for q in (m.first_name, m.last_name, m.national_id, *number):
             body = client.get(f"/api/v1/funds/{fund.pk}/books/entries", {"q": q}, **auth).json()
             assert body["count"] == 0, (q, [e["description"] for e in body["results"]])
             page = client.get(f"/f/{fund.pk}/books/journal/", {"q": q}).content.decode()
@@ -476,7 +479,7 @@ def test_the_coordinator_sees_what_happened_without_who(world, built, client):
     assert payout.display_number in entry
     assert "สวัสดิการกรณีเจ็บป่วย" in entry  # the benefit's account, not the person
     journal = client.get(f"/f/{fund.pk}/books/journal/").content.decode()
-    assert "ใบสำคัญรายวัน" in journal or "journal voucher" in journal.lower()
+    assert "ใบสำคัญทั่วไป" in journal  # a journal voucher, by its number only
     report = client.get(f"/f/{fund.pk}/reports/monthly/?month=2026-11").content.decode()
     assert built.claims[0].benefit_name in report  # counted per benefit
     api = client.get(f"/api/v1/funds/{fund.pk}/books/entries?page_size=1000").json()
