@@ -16,6 +16,7 @@ from ninja import Router, Schema
 
 from kongtun.api.access import api_access
 from kongtun.funds.access import Cap, FundAccess
+from kongtun.ledger.masking import hides_persons, mask_lines
 from kongtun.ledger.models import JournalLine, MonthClose
 from kongtun.ledger.reports import journal_search
 from kongtun.ledger.seal import verify
@@ -104,18 +105,21 @@ def list_entries(
     page: int = 1,
     page_size: int = 100,
 ) -> dict:
-    """Journal entries, newest first, each with its lines and its verification code."""
+    """Journal entries, newest first, each with its lines and its verification code. A caller
+    who may not see members' persons (a network coordinator) reads every entry masked: what it
+    is, never who — no member, memo or hand-typed text, and ``q`` finds entry and document
+    numbers only."""
     access = _books(request, fund_id)
-    qs = journal_search(fund=access.fund, start=start, end=end, q=q).select_related(
-        "seal", "reverses"
-    )
+    hide = hides_persons(access)
+    qs = journal_search(
+        fund=access.fund, start=start, end=end, q=q, hide_persons=hide
+    ).select_related("seal", "reverses")
     paginator = Paginator(qs, max(1, min(page_size, 1000)))
     p = paginator.get_page(page)
     entries = list(p.object_list)
     lines: dict[int, list[dict]] = {}
-    for line in (
-        JournalLine.objects.filter(entry__in=entries).select_related("account").order_by("id")
-    ):
+    rows = JournalLine.objects.filter(entry__in=entries).select_related("account").order_by("id")
+    for line in mask_lines(rows) if hide else rows:
         lines.setdefault(line.entry_id, []).append(
             {
                 "account_code": line.account.code,

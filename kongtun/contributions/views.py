@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,7 +40,13 @@ from kongtun.contributions.services import (
 from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, fund_view
+from kongtun.ledger.masking import hides_persons, mask_receipts
 from kongtun.members.models import Member
+
+
+def _receipts_for(access: FundAccess, receipts: Iterable[Receipt]) -> list[Receipt]:
+    receipts = list(receipts)
+    return mask_receipts(receipts) if hides_persons(access) else receipts
 
 
 def _receipt_or_404(access: FundAccess, receipt_id: int) -> Receipt:
@@ -50,6 +57,8 @@ def _receipt_or_404(access: FundAccess, receipt_id: int) -> Receipt:
     )
     if receipt is None or (access.only_member and receipt.member_id != access.member_id):
         raise Http404
+    if hides_persons(access) and receipt.member_id != access.member_id:
+        raise Http404  # a receipt names its payer: the committee's (ledger.masking)
     return receipt
 
 
@@ -63,9 +72,12 @@ def overview(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "plans": access.fund.contribution_plans.all(),
             "policy": policy_of(access.fund),
             "arrears_count": len(arrears_list(fund=access.fund, as_of=today)),
-            "recent": Receipt.objects.filter(fund=access.fund)
-            .select_related("member")
-            .order_by("-issued_on", "-number")[:10],
+            "recent": _receipts_for(
+                access,
+                Receipt.objects.filter(fund=access.fund)
+                .select_related("member")
+                .order_by("-issued_on", "-number")[:10],
+            ),
         },
     )
 
@@ -343,6 +355,7 @@ def receipts(request: HttpRequest, access: FundAccess) -> HttpResponse:
         .order_by("-fiscal_year")
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = _receipts_for(access, page.object_list)
     return render(
         request,
         "contributions/receipts.html",
@@ -407,7 +420,10 @@ def arrears(request: HttpRequest, access: FundAccess) -> HttpResponse:
         request,
         "contributions/arrears.html",
         {
-            "page": Paginator(rows, 100).get_page(request.GET.get("page")),
+            # Who owes is the committee's to know; others read the count and the total.
+            "page": Paginator([] if hides_persons(access) else rows, 100).get_page(
+                request.GET.get("page")
+            ),
             "policy": policy_of(access.fund),
             "total": sum((r["amount_unpaid"] for r in rows), Decimal("0")),
             "count": len(rows),

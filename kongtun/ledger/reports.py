@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from kongtun.core import thaidates
 from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund
+from kongtun.ledger import masking
 from kongtun.ledger.models import (
     Account,
     JournalEntry,
@@ -72,8 +73,13 @@ def journal_search(
     source: str = "",
     account: Account | None = None,
     q: str = "",
+    hide_persons: bool = False,
 ) -> QuerySet[JournalEntry]:
-    """Entries newest first, each with ``total_satang`` (the sum of its debits)."""
+    """Entries newest first, each with ``total_satang`` (the sum of its debits).
+
+    With ``hide_persons`` (a viewer without ``view_persons``) every entry is read masked
+    (``ledger.masking``) and the search looks only at what that viewer sees: the entry number
+    and the document numbers Kongtun drew — a member's name or number finds nothing."""
     qs = JournalEntry.objects.filter(fund=fund)
     if start:
         qs = qs.filter(date__gte=start)
@@ -84,7 +90,12 @@ def journal_search(
     if account is not None:
         qs = qs.filter(pk__in=JournalLine.objects.filter(account=account).values("entry_id"))
     q = (q or "").strip()
-    if q:
+    if q and hide_persons:
+        text = Q(source_ref__icontains=q, source_ref__regex=masking.DRAWN_REF_SQL)
+        if q.lstrip("#").isdigit():
+            text |= Q(seq=int(q.lstrip("#")))
+        qs = qs.filter(text)
+    elif q:
         text = Q(description__icontains=q) | Q(source_ref__icontains=q)
         if q.lstrip("#").isdigit():
             text |= Q(seq=int(q.lstrip("#")))
@@ -97,11 +108,12 @@ def journal_search(
         .values("s")
     )
     reversal = JournalEntry.objects.filter(reverses=OuterRef("pk")).values("seq")[:1]
-    return (
+    qs = (
         qs.select_related("agency", "reverses")
         .annotate(total_satang=Subquery(debits), reversed_by_seq=Subquery(reversal))
         .order_by("-date", "-seq")
     )
+    return masking.masked_queryset(qs) if hide_persons else qs
 
 
 def entry_total(entry: JournalEntry) -> Decimal:
@@ -142,9 +154,12 @@ class LedgerRow:
     balance: Decimal  # on the account's own side
 
 
-def account_ledger(*, account: Account, start: dt.date, end: dt.date) -> dict:
+def account_ledger(
+    *, account: Account, start: dt.date, end: dt.date, hide_persons: bool = False
+) -> dict:
     """One account's lines over a period with the opening, a running balance and the closing,
-    read on the account's own side (income and liabilities as positive numbers)."""
+    read on the account's own side (income and liabilities as positive numbers); masked
+    (``ledger.masking``) with ``hide_persons``."""
     sign = 1 if account.debit_normal else -1
     before = (
         JournalLine.objects.filter(account=account, date__lt=start).aggregate(
@@ -157,6 +172,8 @@ def account_ledger(*, account: Account, start: dt.date, end: dt.date) -> dict:
         .select_related("entry", "member")
         .order_by("date", "entry__seq", "id")
     )
+    if hide_persons:
+        lines = masking.mask_lines(lines.select_related("entry__agency"))
     running = before
     rows = []
     for line in lines:

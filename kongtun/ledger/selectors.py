@@ -104,10 +104,15 @@ def balance_sheet(*, fund: Fund, as_of: dt.date) -> dict:
 
 
 def cash_book(
-    *, fund: Fund, start: dt.date, end: dt.date, roles: tuple[str, ...] = ("cash", "bank")
+    *,
+    fund: Fund,
+    start: dt.date,
+    end: dt.date,
+    roles: tuple[str, ...] = ("cash", "bank"),
+    hide_persons: bool = False,
 ) -> dict:
     """The treasurer's day book: every movement of cash and bank in the period, with the
-    opening balance and a running balance."""
+    opening balance and a running balance; masked (``ledger.masking``) with ``hide_persons``."""
     accounts = list(Account.objects.filter(fund=fund, role__in=roles))
     ids = [a.pk for a in accounts]
     opening = (
@@ -118,9 +123,13 @@ def cash_book(
     )
     lines = (
         JournalLine.objects.filter(fund=fund, account_id__in=ids, date__gte=start, date__lte=end)
-        .select_related("entry", "account")
+        .select_related("entry", "entry__agency", "account")
         .order_by("date", "entry__seq", "id")
     )
+    if hide_persons:
+        from kongtun.ledger.masking import mask_lines
+
+        lines = mask_lines(lines)
     running = opening
     rows = []
     for line in lines:

@@ -35,6 +35,7 @@ from kongtun.ledger.forms import (
     VoucherForm,
     voucher_line_formset,
 )
+from kongtun.ledger.masking import hides_persons, mask_entries, mask_lines
 from kongtun.ledger.models import Account, JournalEntry, MonthClose, SourceType
 from kongtun.ledger.reports import (
     account_balances,
@@ -101,7 +102,7 @@ def books_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
     balances = {row["account"].role: row for row in account_balances(fund=fund)}
     ie = selectors.income_expenditure(fund=fund, start=fy_start, end=fy_end)
     last_closed = MonthClose.objects.filter(fund=fund).order_by("-month").first()
-    recent = journal_search(fund=fund)[:8]
+    recent = journal_search(fund=fund, hide_persons=hides_persons(access))[:8]
     return render(
         request,
         "ledger/home.html",
@@ -133,6 +134,7 @@ def journal(request: HttpRequest, access: FundAccess) -> HttpResponse:
         source=filters.get("source", ""),
         account=filters.get("account"),
         q=filters.get("q", ""),
+        hide_persons=hides_persons(access),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -164,6 +166,12 @@ def _entry_page(
     lines = list(entry.lines.select_related("account", "member").order_by("id"))
     reversed_by = JournalEntry.objects.filter(reverses=entry).first()
     doc_kind, document = _document(entry)
+    if hides_persons(access):
+        # The entry says what it is, not who: no member, memo, hand-typed text, nor the
+        # receipt or voucher (they name their person).
+        mask_entries([entry])
+        mask_lines(lines)
+        document = None
     reversible = (
         access.can(Cap.RECORD_MONEY)
         and entry.reverses_id is None
@@ -335,7 +343,13 @@ def cash_book(request: HttpRequest, access: FundAccess) -> HttpResponse:
         book = form.cleaned_data["book"] or "all"
     if not form.is_bound:
         form = CashBookForm(initial={"start": start, "end": end, "book": book})
-    data = selectors.cash_book(fund=access.fund, start=start, end=end, roles=CASH_BOOK_ROLES[book])
+    data = selectors.cash_book(
+        fund=access.fund,
+        start=start,
+        end=end,
+        roles=CASH_BOOK_ROLES[book],
+        hide_persons=hides_persons(access),
+    )
     return render(
         request,
         "ledger/cash_book.html",
@@ -426,7 +440,9 @@ def account_detail(request: HttpRequest, access: FundAccess, account_id: int) ->
             "form": form,
             "start": start,
             "end": end,
-            "ledger": account_ledger(account=account, start=start, end=end),
+            "ledger": account_ledger(
+                account=account, start=start, end=end, hide_persons=hides_persons(access)
+            ),
         },
         status=400 if edit_form is not None and edit_form.errors else 200,
     )

@@ -18,6 +18,7 @@ from kongtun.core.concurrency import as_pk, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.access import Cap, FundAccess, fund_view
+from kongtun.ledger.masking import hides_persons, mask_entries
 from kongtun.ledger.models import Agency, JournalEntry
 from kongtun.ledger.reports import fiscal_year_be, fiscal_year_bounds
 from kongtun.mobilization.forms import AgencyForm, MoneyForm, RequestForm, SubmitForm
@@ -147,7 +148,9 @@ def agency_detail(request: HttpRequest, access: FundAccess, agency_id: int) -> H
         {
             "agency": agency,
             "form": form,
-            "entries": list(agency_entries(agency)[:100]),
+            "entries": (mask_entries if hides_persons(access) else list)(
+                agency_entries(agency)[:100]
+            ),
             "requests": requests_list(access.fund, agency=agency),
         },
         status=400 if form is not None and form.errors else 200,
@@ -312,10 +315,18 @@ def request_edit(request: HttpRequest, access: FundAccess, request_id: int) -> H
 
 
 def _request_context(access: FundAccess, mreq: MatchingRequest) -> dict:
-    lines = list(mreq.lines.select_related("member", "member__village").order_by("member__number"))
+    # The list names every member who paid: the committee's (view_persons); others read the
+    # totals only (ledger.masking).
+    hidden = hides_persons(access)
+    lines = (
+        []
+        if hidden
+        else list(mreq.lines.select_related("member", "member__village").order_by("member__number"))
+    )
     return {
         "mreq": mreq,
         "lines": lines,
+        "members_hidden": hidden,
         "totals": request_totals(mreq),
         "title": request_title(mreq),
         "rule_label": MembersRule(mreq.members_rule).label,
@@ -326,8 +337,11 @@ def _request_context(access: FundAccess, mreq: MatchingRequest) -> dict:
 def request_detail(request: HttpRequest, access: FundAccess, request_id: int) -> HttpResponse:
     mreq = _request_or_404(access, request_id)
     context = _request_context(access, mreq)
+    receipts = request_receipts(mreq)
+    if hides_persons(access):
+        mask_entries(r.entry for r in receipts)
     context.update(
-        receipts=request_receipts(mreq),
+        receipts=receipts,
         may_edit=_may_edit_documents(access),
         submit_form=SubmitForm(initial={"submitted_on": timezone.localdate()}),
         period_open=mreq.period_end >= timezone.localdate(),
@@ -379,6 +393,8 @@ def request_print(request: HttpRequest, access: FundAccess, request_id: int) -> 
 
 @fund_view(Cap.VIEW_BOOKS)
 def request_download(request: HttpRequest, access: FundAccess, request_id: int) -> HttpResponse:
+    if hides_persons(access):
+        raise PermissionDenied  # the workbook is the list of members itself
     mreq = _request_or_404(access, request_id)
     context = _request_context(access, mreq)
     content = request_xlsx(mreq, context["lines"], context["totals"])

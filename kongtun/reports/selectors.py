@@ -264,10 +264,8 @@ def public_monthly_report(*, fund: Fund, month: dt.date) -> MonthlyReport | None
     start = month.replace(day=1)
     if not MonthClose.objects.filter(fund=fund, month=start).exists():
         return None
-    report = monthly_report(fund=fund, month=start)
+    report = monthly_report(fund=fund, month=start, hide_persons=True)
     report.members = {k: v for k, v in report.members.items() if k not in ("joined", "left")}
-    report.claims_summary = claims_by_benefit(report.claims)
-    report.claims = None
     return report
 
 
@@ -322,7 +320,24 @@ def _cash_movements(fund: Fund, start: dt.date, end: dt.date) -> dict[int, int]:
     return sums
 
 
-def monthly_report(*, fund: Fund, month: dt.date) -> MonthlyReport:
+def without_persons(members: dict) -> dict:
+    """Members who joined or left counted, never listed (the counts stay)."""
+    return {**members, "joined_count": len(members["joined"]), "joined": [], "left": []}
+
+
+def monthly_report(*, fund: Fund, month: dt.date, hide_persons: bool = False) -> MonthlyReport:
+    """The month's report. With ``hide_persons`` (a viewer without ``view_persons``: the
+    network coordinator) members are counted but not listed, and claims are counted and
+    summed per benefit — never a member beside a benefit, which is health data."""
+    report = _monthly_report(fund=fund, month=month)
+    if hide_persons:
+        report.members = without_persons(report.members)
+        report.claims_summary = claims_by_benefit(report.claims)
+        report.claims = None
+    return report
+
+
+def _monthly_report(*, fund: Fund, month: dt.date) -> MonthlyReport:
     start = month.replace(day=1)
     end = month_last(start)
     opening = money_balance(fund, before=start)
@@ -535,7 +550,8 @@ def _governance_of_year(fund: Fund, start: dt.date, end: dt.date) -> tuple[list,
     return committee_on(fund, end), meetings, resolutions
 
 
-def annual_report(*, fund: Fund, year_be: int) -> AnnualReport:
+def annual_report(*, fund: Fund, year_be: int, hide_persons: bool = False) -> AnnualReport:
+    """The year's report; with ``hide_persons`` members who joined or left are counted only."""
     start, end = fiscal_year_of(fund, year_be)
     by_type, by_stage, by_village = _benefit_rows(fund, start, end)
     profile = membership_profile(fund, end)
@@ -556,7 +572,7 @@ def annual_report(*, fund: Fund, year_be: int) -> AnnualReport:
         by_sex=profile["by_sex"],
         by_occupation=profile["by_occupation"],
         by_village=profile["by_village"],
-        members=_members_moves(fund, start, end),
+        members=(without_persons if hide_persons else dict)(_members_moves(fund, start, end)),
         closes=list(
             MonthClose.objects.filter(fund=fund, month__gte=start, month__lte=end).order_by("month")
         ),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from kongtun.core.http import file_response
 from kongtun.core.thaidates import BE_OFFSET, parse_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
+from kongtun.ledger.masking import hides_persons, mask_entries
 from kongtun.ledger.models import JournalEntry, MonthClose
 from kongtun.ledger.reports import month_label
 from kongtun.members.models import AccessKind, Member
@@ -98,7 +99,7 @@ def monthly(request: HttpRequest, access: FundAccess) -> HttpResponse:
     if month < fund.founded_on.replace(day=1) or month > today.replace(day=1):
         raise Http404
     with _language(request):
-        report = monthly_report(fund=fund, month=month)
+        report = monthly_report(fund=fund, month=month, hide_persons=hides_persons(access))
         label = month_label(month)
         context = {
             "r": report,
@@ -169,7 +170,7 @@ def annual(request: HttpRequest, access: FundAccess) -> HttpResponse:
     if year not in years:
         raise Http404
     with _language(request):
-        report = annual_report(fund=fund, year_be=year)
+        report = annual_report(fund=fund, year_be=year, hide_persons=hides_persons(access))
         context = {
             "r": report,
             "fund": fund,
@@ -243,15 +244,24 @@ def matching(request: HttpRequest, access: FundAccess, request_id: int) -> HttpR
     except MatchingRequest.DoesNotExist:
         raise Http404 from None
     with _language(request):
-        lines = list(
-            mreq.lines.select_related("member", "member__village").order_by("member__number")
+        hidden = hides_persons(access)  # the list names members: the committee's
+        lines = (
+            []
+            if hidden
+            else list(
+                mreq.lines.select_related("member", "member__village").order_by("member__number")
+            )
         )
+        receipts = request_receipts(mreq)
+        if hidden:
+            mask_entries(r.entry for r in receipts)
         context = {
             "mreq": mreq,
             "fund": access.fund,
             "lines": lines,
+            "members_hidden": hidden,
             "totals": request_totals(mreq),
-            "receipts": request_receipts(mreq),
+            "receipts": receipts,
         }
         if request.GET.get("format", "") == "pdf":
             name = f"matching-{access.fund.short_code}-{mreq.number}"

@@ -115,7 +115,7 @@ def monthly_xlsx(report: object, *, lang: str, month_label: str) -> bytes:
     book.rows(
         wm,
         [
-            [pgettext("member change", "joined"), len(m["joined"])],
+            [pgettext("member change", "joined"), m["joined_count"]],
             [_("resigned"), m["resigned"]],
             [_("died"), m["deceased"]],
             [_("active at the end of the month"), m["active_at_end"]],
@@ -182,6 +182,17 @@ def monthly_xlsx(report: object, *, lang: str, month_label: str) -> bytes:
                 ]
                 for c in r.claims
             ],
+        )
+    elif r.claims_summary is not None:  # counted per benefit, no member (ledger.masking)
+        wc = book.sheet(
+            _("Claims decided"),
+            [f"{fund} · {_('Claims decided')} {month_label}"],
+            (34, 14, 14, 16),
+        )
+        book.header(wc, [_("benefit"), _("approved"), _("rejected"), _("baht")])
+        book.rows(
+            wc,
+            [[b["benefit"], b["approved"], b["rejected"], b["amount"]] for b in r.claims_summary],
         )
     return book.bytes()
 

@@ -502,9 +502,11 @@ def test_auditor_and_coordinator_read_but_cannot_post(scene, world, client, make
         f"agencies/{scene['local'].pk}/",
         f"requests/{request.pk}/",
         f"requests/{request.pk}/print/",
-        f"requests/{request.pk}/xlsx/",
     ):
         assert client.get(url(fund, path)).status_code == 200, path
+    # The workbook is the list of members: the committee's, not the network coordinator's.
+    expected = 403 if role == Role.COORDINATOR else 200
+    assert client.get(url(fund, f"requests/{request.pk}/xlsx/")).status_code == expected
     before = (JournalEntry.objects.count(), MatchingRequest.objects.count(), Agency.objects.count())
     assert client.get(url(fund, "money/new/")).status_code == 403
     assert (
