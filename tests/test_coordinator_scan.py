@@ -335,6 +335,7 @@ def fund_objects(world, built) -> dict[str, list]:
         "run_id": 0,  # a projection holds no person (tests/projection)
         "fund_id": fund.pk,
         "role_id": fund.roles.first().pk,
+        "invitation_id": 0,  # an offered role names a login, not a member (tests/test_pdpa_roles.py)
         "version_id": built.version.pk,
         "benefit_index": 0,
         "clause_index": 0,
