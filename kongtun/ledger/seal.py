@@ -521,6 +521,12 @@ def verify(
                     "the chain head published at the last month close is gone or changed",
                 )
             )
+    founded = fund.founded_on.replace(day=1)
+    if closes and closes[0][0] > founded:
+        # Months close in order from the fund's first month (month_close).
+        findings.append(
+            Finding(None, "close_gap", f"{founded:%Y-%m} has no close but {closes[0][0]:%Y-%m} has")
+        )
     for before, after in itertools.pairwise(closes):
         if _month_after(before[0]) != after[0]:
             findings.append(
