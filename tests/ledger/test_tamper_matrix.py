@@ -292,3 +292,74 @@ def test_untouched_books_pass_against_their_own_heads_and_receipts(books, tmp_pa
     )
     assert "12 entries verified, chain intact" in out.getvalue()
     assert MonthClose.objects.filter(fund=books).count() == 2
+
+
+# --- the checkpoint (decision 0013) ----------------------------------------------------------
+
+
+def verify_out(fund, **options) -> str:
+    out = io.StringIO()
+    call_command("ledger_verify", fund=fund.short_code, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_the_next_run_reads_only_entries_after_the_last_clean_one(books):
+    assert "12 entries verified, chain intact\n" in verify_out(books)
+    post(books, dt.date(2024, 2, 25), 20)
+    again = verify_out(books)
+    assert "13 entries verified, chain intact (1 read now; entries up to 12 were read on" in again
+    assert "13 entries verified, chain intact\n" in verify_out(books, full=True)
+
+
+def test_a_changed_entry_before_the_checkpoint_is_caught_by_the_full_check(books):
+    verify_out(books)
+    tamper(
+        "UPDATE ledger_journalline SET date = '2024-03-01' WHERE entry_id = %s",
+        [entry_id(books, 3)],
+    )
+    assert "first bad item: entry 3 [content]" in first_bad_line(verify_fails(books))
+
+
+def test_a_rewritten_seal_at_the_checkpoint_makes_the_run_full_and_names_the_entry(books):
+    verify_out(books)
+    tamper(
+        "UPDATE ledger_entryseal SET hash = %s WHERE fund_id = %s AND seq = 12",
+        ["cd" * 32, books.pk],
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger_verify", fund=books.short_code, stderr=err, stdout=io.StringIO())
+    assert "first bad item: entry 12 [checkpoint]" in first_bad_line(err.getvalue())
+    assert "[content] entry 12" in err.getvalue()
+
+
+def test_a_checkpoint_written_behind_the_application_is_ignored(books):
+    from kongtun.ledger.models import VerifiedCheckpoint
+
+    verify_out(books)
+    VerifiedCheckpoint.objects.update(seq=12, mac="0" * 32)
+    tamper(
+        "UPDATE ledger_journalline SET date = '2024-03-01' WHERE entry_id = %s",
+        [entry_id(books, 4)],
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger_verify", fund=books.short_code, stderr=err, stdout=io.StringIO())
+    assert "first bad item: entry 4 [content]" in first_bad_line(err.getvalue())
+
+
+def test_the_verify_page_says_in_thai_what_stays_undetectable_and_takes_heads_json(
+    books, world, client
+):
+    from django.urls import reverse
+
+    month_close(fund=books, month=dt.date(2024, 2, 1), actor=None, today=TODAY)
+    doc = json.dumps(fund_heads(books))
+    client.force_login(world.chair_a)
+    url = reverse("reports_verify", args=[books.pk])
+    page = client.get(url).content.decode()
+    assert "สิ่งที่การตรวจสอบนี้จับไม่ได้" in page and "ย้อนบัญชี" in page
+    tamper("DELETE FROM ledger_monthclose WHERE fund_id = %s AND month = '2024-02-01'", [books.pk])
+    assert "✓" in client.get(url).content.decode()  # the books alone cannot tell
+    page = client.post(url, {"published": doc}).content.decode()
+    assert "✗" in page and "เดือนที่ประกาศว่าปิดงวดแล้วไม่มีการปิดงวดในฐานข้อมูล" in page
