@@ -275,7 +275,9 @@ def _finding_text(code: str) -> str:
             "Entries were posted after a month closed, but that month's close is gone or changed."
         ),
         "close_gap": _("A month has no close although later months do."),
-        "closed_month": _("An entry is dated in a month that was already closed when it was posted."),
+        "closed_month": _(
+            "An entry is dated in a month that was already closed when it was posted."
+        ),
         "anchor": _("An entry cites an earlier month close than the entries before it."),
         "line": _("A line's date or fund differs from its entry's."),
         "receipt": _("A receipt's code is not found at its entry number."),
