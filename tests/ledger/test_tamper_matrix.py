@@ -361,3 +361,13 @@ def test_the_verify_page_says_in_thai_what_stays_undetectable_and_takes_heads_js
     assert "✓" in client.get(url).content.decode()  # the books alone cannot tell
     page = client.post(url, {"published": doc}).content.decode()
     assert "✗" in page and "เดือนที่ประกาศว่าปิดงวดแล้วไม่มีการปิดงวดในฐานข้อมูล" in page
+
+
+def test_heads_of_another_fund_are_not_taken_for_this_ones(books, world, tmp_path):
+    heads = save(tmp_path, "b.json", fund_heads(world.fund_b))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="failed verification"):
+        call_command(
+            "ledger_verify", fund=books.short_code, heads=[heads], stderr=err, stdout=io.StringIO()
+        )
+    assert "FUNDA: the heads given are another fund's" in err.getvalue()

@@ -84,6 +84,14 @@ class Command(BaseCommand):
                     f"{doc['fund']}: published heads name a fund that is not in the database"
                 )
         for f in funds:
+            mine = [
+                d
+                for d in normalize(published or [])
+                if str(d.get("fund") or f.short_code).upper() == f.short_code
+            ]
+            if published and fund and not mine:
+                bad += 1
+                self.stderr.write(f"{f.short_code}: the heads given are another fund's")
             since = None if full else checkpoint_latest(f)
             result = verify(f, published_heads=published, receipts=items or None, since=since)
             if result.ok:
