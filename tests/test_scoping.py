@@ -36,6 +36,7 @@ FUND_FREE = {
     "api/v1/docs": "API docs page",
     "p/<slug:short_code>/": "public page: aggregates only (tests/test_public.py)",
     "p/<slug:short_code>/verify/": "public receipt check: no personal data (tests/test_public.py)",
+    "p/<slug:short_code>/heads.json": "published heads: hashes and counts (tests/ledger/test_public_heads.py)",
     "p/<slug:short_code>/month/<str:month>/": (
         "published monthly report of a closed month: no names (tests/reports/test_public_month.py)"
     ),

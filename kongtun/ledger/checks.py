@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -148,3 +149,46 @@ CHECKS: list[Callable[[Fund], Iterator[Problem]]] = [
 
 def ledger_problems(fund: Fund) -> list[Problem]:
     return [problem for check in CHECKS for problem in check(fund)]
+
+
+# --- the database itself --------------------------------------------------------------------
+
+
+def database_problem(exc: BaseException, using: str = "default") -> str:
+    """One line saying why the books cannot be read: a damaged file, or a database that is not
+    Kongtun's (no books tables)."""
+    from django.conf import settings
+    from django.db import connections
+
+    name = settings.DATABASES[using].get("NAME")
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    try:
+        tables = set(connections[using].introspection.table_names())
+    except Exception:  # the file cannot even be listed: it is damaged
+        tables = None
+    if tables is not None and "ledger_journalentry" not in tables:
+        return (
+            f"{name} is not a Kongtun database (it has no books tables: {reason}); "
+            "check DATABASE_URL, or run manage.py migrate for a new one"
+        )
+    return (
+        f"the database {name} is damaged and cannot be read ({reason}); keep the file as it "
+        "is and restore the latest backup"
+    )
+
+
+@contextlib.contextmanager
+def readable_database(*, traceback: bool = False) -> Iterator[None]:
+    """For the ledger commands: a damaged or foreign database gives one clear line (a
+    CommandError, exit 1), not a traceback — unless ``--traceback`` asked for it."""
+    from django.core.management.base import CommandError
+    from django.db import DatabaseError
+
+    try:
+        yield
+    except CommandError:
+        raise
+    except (DatabaseError, ValueError, TypeError, UnicodeError) as exc:
+        if traceback:
+            raise
+        raise CommandError(database_problem(exc)) from None

@@ -190,6 +190,11 @@ class EntrySeal(models.Model):
     # Keyed BLAKE2b of the hash with the server's secret: someone who can write to the
     # database but does not hold the key cannot forge a seal for an inserted entry.
     mac = models.CharField(max_length=32)
+    # Seal format (decision 0009): 1 before line dates and funds were hashed, 2 since.
+    version = models.PositiveSmallIntegerField(db_default=2)
+    # The month close the books had when this entry was sealed, "YYYY-MM:<root>" ("" before
+    # any close): hashed with the entry, so removing that close later is caught.
+    anchor = models.CharField(max_length=72, db_default="", blank=True)
 
     class Meta:
         ordering = ["fund", "seq"]
@@ -228,3 +233,25 @@ class MonthClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fund_id} {self.month:%Y-%m}"
+
+
+class VerifiedCheckpoint(models.Model):
+    """A verification that found nothing, up to entry ``seq`` (decision 0013): the next
+    ``ledger_verify`` reads only the entries after it, checking that this entry's hash and
+    the month closes seen then are unchanged; ``--full`` reads everything again. Keyed like
+    the seals: a checkpoint written behind the application is ignored."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    closes = models.PositiveIntegerField()
+    closes_hash = models.CharField(max_length=64)
+    full = models.BooleanField()
+    verified_at = models.DateTimeField(auto_now_add=True)
+    mac = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["fund", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} verified through #{self.seq}"

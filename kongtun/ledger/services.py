@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.concurrency import fund_lock, retry_transient
-from kongtun.core.models import counter_reserve
+from kongtun.core.models import Counter, counter_reserve
 from kongtun.funds.models import Fund
 from kongtun.ledger.chart import DEFAULT_CHART
 from kongtun.ledger.models import (
@@ -31,7 +31,7 @@ from kongtun.ledger.models import (
     MonthClose,
     SourceType,
 )
-from kongtun.ledger.seal import merkle_root, month_leaves, seal_entries
+from kongtun.ledger.seal import closed_through, merkle_root, month_leaves, seal_entries
 
 CENT = Decimal("0.01")
 
@@ -123,7 +123,17 @@ def _next_seq_block(fund: Fund, n: int) -> int:
 
 
 def closed_months(fund: Fund) -> set[dt.date]:
-    return set(MonthClose.objects.filter(fund=fund).values_list("month", flat=True))
+    """Every closed month: the close rows and, since months close in order, every month up to
+    the last one the books show as closed — by a later close, or by the close the newest
+    seal cites even if its row is gone (decision 0009)."""
+    months = set(MonthClose.objects.filter(fund=fund).values_list("month", flat=True))
+    through = closed_through(fund)
+    if through is not None:
+        month = min([fund.founded_on.replace(day=1), *months])
+        while month <= through:
+            months.add(month)
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
 
 
 @retry_transient
@@ -301,6 +311,9 @@ def month_close(
     )
     if earlier_open:
         raise ValidationError({"month": _("Close the previous month first.")})
+    # The journal's counter row, as entries_post takes it: no entry is sealed between reading
+    # the head here and writing the close, so entries sealed later cite this close.
+    Counter.objects.select_for_update().filter(fund_id=fund.pk, key="journal").first()
     leaves = month_leaves(fund, month, next_month)
     head = EntrySeal.objects.filter(fund=fund).order_by("-seq").values_list("seq", "hash").first()
     return MonthClose.objects.create(

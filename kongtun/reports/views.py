@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 import time
 
@@ -285,6 +286,28 @@ def _finding_text(code: str) -> str:
         "head": _("The chain head published at the last month close is gone or changed."),
         "month_root": _("A closed month's entries differ from when it was closed."),
         "published": _("A stored month root differs from the one published outside."),
+        "published_month": _(
+            "A month published as closed has no close in the database: the close was removed "
+            "or an older copy of the books was put back."
+        ),
+        "published_head": _("An entry differs from the head published outside."),
+        "behind": _(
+            "The books end before a head published outside: the newest entries were removed "
+            "or an older copy of the books was put back."
+        ),
+        "truncated": _("Entries were numbered but are gone: the newest entries were removed."),
+        "close_missing": _(
+            "Entries were posted after a month closed, but that month's close is gone or changed."
+        ),
+        "close_gap": _("A month has no close although later months do."),
+        "closed_month": _(
+            "An entry is dated in a month that was already closed when it was posted."
+        ),
+        "anchor": _("An entry cites an earlier month close than the entries before it."),
+        "line": _("A line's date or fund differs from its entry's."),
+        "receipt": _("A receipt's code is not found at its entry number."),
+        "checkpoint": _("An entry verified earlier has changed since."),
+        "checkpoint_closes": _("A month close verified earlier has changed since."),
     }
     return texts.get(code, code)
 
@@ -314,11 +337,18 @@ def parse_published(text: str) -> tuple[dict[str, str], list[int]]:
 def verify_books(request: HttpRequest, access: FundAccess) -> HttpResponse:
     """Recompute the chain, every seal and every closed month's root, and name the first entry
     that differs. Reads only (a POST carries roots kept outside to compare with)."""
+    from kongtun.ledger.heads import normalize
     from kongtun.ledger.seal import verify
 
     fund = access.fund
     published_text = request.POST.get("published", "") if request.method == "POST" else ""
     published, bad_lines = parse_published(published_text)
+    if bad_lines and published_text.lstrip().startswith(("{", "[")):
+        # a heads.json saved from the public page, pasted whole
+        try:
+            published, bad_lines = json.loads(published_text), []
+        except ValueError:
+            pass
     started = time.perf_counter()
     result = verify(fund, published_heads=published or None)
     elapsed = time.perf_counter() - started
@@ -342,7 +372,7 @@ def verify_books(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "last_close": last_close,
             "closed_months": MonthClose.objects.filter(fund=fund).count(),
             "published_text": published_text,
-            "published_count": len(published),
+            "published_count": sum(len(d.get("months") or []) for d in normalize(published)),
             "bad_lines": bad_lines,
         },
     )

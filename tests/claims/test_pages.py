@@ -270,6 +270,8 @@ def test_review_pay_and_print_the_voucher_through_the_pages(fund, world, client,
     assert Payout.objects.get().display_number in page
     # the voucher carries the code anyone can check on the fund's public page
     assert Payout.objects.get().entry.seal.verification_code in page and "<svg" in page
+    entry = Payout.objects.get().entry  # its number beside the code (issue 11)
+    assert f"{entry.seq} · {entry.seal.verification_code}" in page
     again = client.post(
         url(fund, claim.pk, "pay"), {"paid_on": timezone.localdate().isoformat(), "source": "cash"}
     )

@@ -29,7 +29,8 @@ def member_contributions(context: template.Context, member: object) -> dict:
 
 @register.inclusion_tag("contributions/_verification.html", takes_context=True)
 def document_verification(context: template.Context, entry: object) -> dict:
-    """The verification code and a QR code pointing at the fund's public check page."""
+    """The entry's number and verification code, and a QR code pointing at the fund's public
+    check page with both: members' receipts prove those entries existed (decision 0009)."""
     import segno
     from django.urls import reverse
     from django.utils.safestring import mark_safe
@@ -37,11 +38,15 @@ def document_verification(context: template.Context, entry: object) -> dict:
     seal = getattr(entry, "seal", None) if entry is not None else None
     if seal is None:
         return {"code": None}
-    url = reverse("public_verify", args=[entry.fund.short_code]) + f"?code={seal.verification_code}"
+    url = (
+        reverse("public_verify", args=[entry.fund.short_code])
+        + f"?code={seal.verification_code}&n={entry.seq}"
+    )
     request = context.get("request")
     absolute = request.build_absolute_uri(url) if request is not None else url
     qr = segno.make(absolute, error="m")
     return {
+        "seq": entry.seq,
         "code": seal.verification_code,
         "url": absolute,
         "qr": mark_safe(qr.svg_inline(scale=3, dark="#1f2933")),

@@ -7,14 +7,14 @@ from kongtun.ledger.triggers import install
 
 
 def seal_existing(apps, schema_editor):
-    from kongtun.ledger.seal import GENESIS, chain_hash, entry_contents, seal_mac
+    from kongtun.ledger.seal import GENESIS, chain_hash, entry_contents_v1, seal_mac
 
     Fund = apps.get_model("funds", "Fund")
     EntrySeal = apps.get_model("ledger", "EntrySeal")
     for fund in Fund.objects.all():
         previous = GENESIS
         seals = []
-        for seq, entry_id, content, *_ in entry_contents(fund.pk, 1):
+        for seq, entry_id, content in entry_contents_v1(fund.pk, 1):
             digest = chain_hash(previous, content or "")
             seals.append(EntrySeal(
                 entry_id=entry_id, fund_id=fund.pk, seq=seq, prev_hash=previous, hash=digest,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from kongtun.funds.models import Fund
-from kongtun.ledger.checks import ledger_problems
+from kongtun.ledger.checks import ledger_problems, readable_database
 
 
 class Command(BaseCommand):
@@ -11,6 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("--fund", help="short code of one fund (default: every fund)")
 
     def handle(self, *args, fund: str | None = None, **options):
+        with readable_database(traceback=options.get("traceback", False)):
+            self._check(fund)
+
+    def _check(self, fund: str | None) -> None:
         funds = Fund.objects.all() if not fund else Fund.objects.filter(short_code=fund.upper())
         if fund and not funds.exists():
             raise CommandError(f"no fund {fund!r}")
