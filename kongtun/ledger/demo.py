@@ -37,7 +37,8 @@ def _draft(day: dt.date, text: str, debit: object, credit: object, satang: int) 
 def with_cover(fund: Fund, drafts: list[EntryDraft]) -> list[EntryDraft]:
     """``drafts`` followed by the transfers between cash and bank that keep both at or above
     zero at the end of every day, given what the books already hold: cash drawn from the
-    bank the day it runs short (with a float), or the bank topped up from cash."""
+    bank the day it runs short (with a float), or the bank topped up from cash; a young fund
+    that owes more than it holds on a day gets a donation (a small demo fund can)."""
     cash, bank = account_for(fund, "cash"), account_for(fund, "bank")
     moves: dict[dt.date, list[int]] = {}
     for account_id, day, satang in (
@@ -54,9 +55,16 @@ def with_cover(fund: Fund, drafts: list[EntryDraft]) -> list[EntryDraft]:
                 moves.setdefault(d.date, [0, 0])[0 if line.account.pk == cash.pk else 1] += satang
     covers: list[EntryDraft] = []
     in_cash = in_bank = 0
+    donations = None
     for day in sorted(moves):
         in_cash += moves[day][0]
         in_bank += moves[day][1]
+        if in_cash + in_bank < 0:  # a young fund paying more than it holds: a gift covers it
+            donations = donations or account_for(fund, "donations")
+            gift = -(in_cash + in_bank) + FLOAT
+            text = "เงินบริจาคช่วยกองทุนจ่ายสวัสดิการ (เงินกองทุนไม่พอ)"
+            covers.append(_draft(day, text, cash, donations, gift))
+            in_cash += gift
         if in_cash < 0:
             need = -in_cash + (FLOAT if in_bank + in_cash >= FLOAT else 0)
             covers.append(_draft(day, "ถอนเงินจากธนาคารเป็นเงินสดย่อย", cash, bank, need))

@@ -54,7 +54,6 @@ def test_a_resignation_back_dated_into_a_closed_month_is_refused_and_the_report_
 ):
     url = MARCH.format(code=published.short_code)
     before = report_bytes(client.get(url).content)
-    stored = published.month_closes.get(month=Books.month).report_json
     member = world.members_a[0]
     with translation.override("th"), pytest.raises(ValidationError) as exc:
         member_set_status(
@@ -68,6 +67,7 @@ def test_a_resignation_back_dated_into_a_closed_month_is_refused_and_the_report_
     text = _refused(exc, "effective_date")
     assert "เดือน มี.ค. 2567 ปิดงวดแล้ว" in text and "ตั้งแต่ 1 เม.ย. 2567" in text
     assert not MemberStatusChange.objects.filter(member=member).exists()
+    stored = published.month_closes.get(month=Books.month).report_json
     # Back-dated into the open month, with its reason: accepted.
     member_set_status(
         member=member,
