@@ -192,7 +192,8 @@ def closable_months(fund: Fund, today: dt.date) -> list[dt.date]:
     return months
 
 
-#: The accounts that hold the fund's money: money in and out is what crosses them.
+#: The accounts that hold the fund's money: money in and out is what crosses them, and
+#: their balance can never go below zero (``services.entries_post``).
 MONEY_ROLES = ("cash", "bank")
 
 

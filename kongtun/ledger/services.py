@@ -32,6 +32,7 @@ from kongtun.ledger.models import (
     MonthClose,
     SourceType,
 )
+from kongtun.ledger.reports import MONEY_ROLES
 from kongtun.ledger.seal import merkle_root, month_leaves, seal_entries
 
 CENT = Decimal("0.01")
@@ -159,13 +160,10 @@ def closed_month_problem(fund: Fund, day: dt.date) -> str | None:
     }
 
 
-#: Accounts whose balance is money the fund holds: it can never be spent below zero.
-MONEY_ROLES = ("cash", "bank")
-
-
 def _money_shortfalls(fund: Fund, drafts: Sequence[EntryDraft]) -> list[str]:
-    """Cash on hand and the bank balance never go below zero, on any day from the earliest
-    payment of the batch onwards (a back-dated payment must not empty a later day either).
+    """Cash on hand and the bank balance (the accounts tagged ``MONEY_ROLES``) never go below
+    zero, on any day from the batch's earliest payment onwards (a back-dated payment must not
+    empty a later day either).
 
     Balances are read at the end of each day (the books have dates, not hours): a payment and
     the bank withdrawal that covers it may be posted in either order on the same day. A
