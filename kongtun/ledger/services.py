@@ -188,13 +188,13 @@ def _money_shortfalls(fund: Fund, drafts: Sequence[EntryDraft]) -> list[str]:
         account = money[account_id]
         by_day = deltas[account_id]
         before = (
-            JournalLine.objects.filter(account_id=account_id, date__lt=start).aggregate(
+            JournalLine.objects.filter(fund=fund, account_id=account_id, date__lt=start).aggregate(
                 s=Sum("amount_satang")
             )["s"]
             or 0
         )
         existing = dict(
-            JournalLine.objects.filter(account_id=account_id, date__gte=start)
+            JournalLine.objects.filter(fund=fund, account_id=account_id, date__gte=start)
             .values_list("date")
             .annotate(s=Sum("amount_satang"))
             .order_by("date")
