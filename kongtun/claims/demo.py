@@ -554,7 +554,10 @@ def _pay(fund: Fund, items: list[tuple[Claim, Planned]], *, today: dt.date) -> N
                 )
             )
     order = sorted(range(len(drafts)), key=lambda i: drafts[i].date)
-    entries = entries_post(fund=fund, drafts=[drafts[i] for i in order], actor=None, today=today)
-    for i, entry in zip(order, entries, strict=True):
+    from kongtun.ledger.demo import with_cover
+
+    ordered = [drafts[i] for i in order]
+    entries = entries_post(fund=fund, drafts=with_cover(fund, ordered), actor=None, today=today)
+    for i, entry in zip(order, entries[: len(order)], strict=True):
         payouts[i].entry = entry
     Payout.objects.bulk_create(payouts, batch_size=500)

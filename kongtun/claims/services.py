@@ -48,6 +48,7 @@ from kongtun.ledger.services import (
     EntryDraft,
     LineDraft,
     account_for,
+    closed_month_problem,
     entry_post,
     entry_reverse,
 )
@@ -774,6 +775,42 @@ def voucher_description(claim: Claim, ref: str) -> str:
     }
 
 
+def _post_voucher(
+    claim: Claim,
+    ref: str,
+    *,
+    paid_on: dt.date,
+    source: str,
+    amount: Decimal,
+    actor: AbstractBaseUser | None,
+    today: dt.date,
+) -> Any:
+    """The voucher's entry: debit the benefit's expense account, credit cash or bank."""
+    return entry_post(
+        fund=claim.fund,
+        draft=EntryDraft(
+            date=paid_on,
+            description=voucher_description(claim, ref),
+            lines=[
+                LineDraft(
+                    account=_benefit_account(claim.fund, claim.benefit_kind),
+                    debit=amount,
+                    member_id=claim.member_id,
+                ),
+                LineDraft(
+                    account=account_for(claim.fund, source),
+                    credit=amount,
+                    member_id=claim.member_id,
+                ),
+            ],
+            source_type=SourceType.CLAIM,
+            source_ref=ref,
+        ),
+        actor=actor,
+        today=today,
+    )
+
+
 @retry_transient
 @transaction.atomic
 def claim_pay(
@@ -823,34 +860,21 @@ def claim_pay(
         errors["paid_on"] = [_("The date is in the future.")]
     elif approved_day is not None and paid_on < approved_day:
         errors["paid_on"] = [_("The claim was approved later than this date.")]
+    elif closed := closed_month_problem(claim.fund, paid_on):
+        errors["paid_on"] = [closed]
     if errors:
         raise ValidationError(errors)
     fy = fiscal_year_be(paid_on, claim.fund.fiscal_year_start_month)
     number = counter_next(fund_id=claim.fund_id, key=f"claim_voucher:{fy}")
     ref = f"{fy}/{number:05d}"
-    entry = entry_post(
-        fund=claim.fund,
-        draft=EntryDraft(
-            date=paid_on,
-            description=voucher_description(claim, ref),
-            lines=[
-                LineDraft(
-                    account=_benefit_account(claim.fund, claim.benefit_kind),
-                    debit=amount,
-                    member_id=claim.member_id,
-                ),
-                LineDraft(
-                    account=account_for(claim.fund, source),
-                    credit=amount,
-                    member_id=claim.member_id,
-                ),
-            ],
-            source_type=SourceType.CLAIM,
-            source_ref=ref,
-        ),
-        actor=actor,
-        today=today,
-    )
+    try:
+        entry = _post_voucher(
+            claim, ref, paid_on=paid_on, source=source, amount=amount, actor=actor, today=today
+        )
+    except ValidationError as exc:
+        # Not enough cash on hand (or in the bank) that day: the message says how much there
+        # is and what to do; it belongs to the choice of cash or bank.
+        raise ValidationError({"source": exc.message_dict.get("lines", exc.messages)}) from None
     payout = Payout.objects.create(
         claim=claim,
         fund=claim.fund,

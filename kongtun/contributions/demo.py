@@ -181,5 +181,7 @@ def _money_from_agencies(fund: Fund, *, rng: random.Random, today: dt.date) -> N
                     source_type=SourceType.VOUCHER,
                 )
             )
+    from kongtun.ledger.demo import with_cover
+
     drafts = sorted((d for d in drafts if d.date >= fund.founded_on), key=lambda d: d.date)
-    entries_post(fund=fund, drafts=drafts, actor=None, today=today)
+    entries_post(fund=fund, drafts=with_cover(fund, drafts), actor=None, today=today)

@@ -138,12 +138,29 @@ def check_closed_months(fund: Fund) -> Iterator[Problem]:
             )
 
 
+def check_published_reports(fund: Fund) -> Iterator[Problem]:
+    """Each closed month's published report (frozen at close) still hashes to its fingerprint."""
+    import hashlib
+
+    from kongtun.ledger.models import MonthClose
+
+    for close in MonthClose.objects.filter(fund=fund, report_sha256__isnull=False):
+        text = (close.report_json or "").encode("utf-8")
+        if hashlib.sha256(text).hexdigest() != close.report_sha256:
+            yield Problem(
+                fund.pk,
+                "published_report_changed",
+                f"the published report of {close.month:%Y-%m} does not match its SHA-256",
+            )
+
+
 CHECKS: list[Callable[[Fund], Iterator[Problem]]] = [
     check_balanced,
     check_sequence,
     check_lines_match_entries,
     check_reversals,
     check_closed_months,
+    check_published_reports,
 ]
 
 

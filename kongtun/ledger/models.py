@@ -212,7 +212,7 @@ class EntrySeal(models.Model):
 
 class MonthClose(models.Model):
     """A closed month: nothing more may be dated in it. Closing publishes the month's Merkle
-    root over its entries' seals and the chain head at that moment."""
+    root over its entries' seals, the chain head at that moment, and the month's report."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="month_closes")
     month = models.DateField(help_text="first day of the closed month")
@@ -224,6 +224,11 @@ class MonthClose(models.Model):
     merkle_root = models.CharField(max_length=64, null=True)
     chain_head = models.CharField(max_length=64, null=True)
     head_seq = models.PositiveBigIntegerField(null=True)
+    # The month's published report, frozen at close (decision 0012): canonical JSON of exactly
+    # the figures the public page and its PDF show, and its SHA-256. The public page renders
+    # from it and checks the hash; null only for months closed before Kongtun kept it.
+    report_json = models.TextField(null=True)
+    report_sha256 = models.CharField(max_length=64, null=True)
 
     class Meta:
         ordering = ["fund", "month"]

@@ -209,9 +209,63 @@ def closable_months(fund: Fund, today: dt.date) -> list[dt.date]:
     return months
 
 
+#: The accounts that hold the fund's money: money in and out is what crosses them, and
+#: their balance can never go below zero (``services.entries_post``).
+MONEY_ROLES = ("cash", "bank")
+
+
+def money_account_ids(fund: Fund) -> set[int]:
+    return set(Account.objects.filter(fund=fund, role__in=MONEY_ROLES).values_list("pk", flat=True))
+
+
+def cash_movements(fund: Fund, start: dt.date, end: dt.date) -> dict[dt.date, dict[int, int]]:
+    """The one definition of a period's money in and out (the months page and the monthly
+    report both read it): per month, satang per non-money account over the entries of the
+    month that moved cash or bank. A transfer between cash and bank has no other line and
+    moves nothing here. Summed with the money lines they are zero, entry by entry, so
+    opening + in − out = closing."""
+    money = money_account_ids(fund)
+    by_entry: dict[int, list[tuple[int, int, dt.date]]] = {}
+    for entry_id, account_id, satang, day in JournalLine.objects.filter(
+        fund=fund, date__gte=start, date__lte=end
+    ).values_list("entry_id", "account_id", "amount_satang", "date"):
+        by_entry.setdefault(entry_id, []).append((account_id, satang, day))
+    sums: dict[dt.date, dict[int, int]] = {}
+    for lines in by_entry.values():
+        if not any(a in money for a, _s, _d in lines):
+            continue
+        for account_id, satang, day in lines:
+            if account_id not in money:
+                month = sums.setdefault(month_first(day), {})
+                month[account_id] = month.get(account_id, 0) + satang
+    return sums
+
+
+def money_flow(account_type: str, satang: int) -> tuple[str, int]:
+    """Which side a counter-account's net movement over a period is on: ("in", satang) or
+    ("out", satang). Income is money in (a net debit shows as negative income), expenses
+    are money out; any other account (capital, liabilities, receivables) is money in when
+    credited and money out when debited."""
+    if account_type == "income":
+        return "in", -satang
+    if account_type == "expense":
+        return "out", satang
+    return ("in", -satang) if satang < 0 else ("out", satang)
+
+
+def money_in_out(sums: dict[int, int], types: dict[int, str]) -> tuple[int, int]:
+    """(money in, money out) in satang from ``cash_movements`` of one month."""
+    flows = {"in": 0, "out": 0}
+    for account_id, satang in sums.items():
+        side, amount = money_flow(types[account_id], satang)
+        flows[side] += amount
+    return flows["in"], flows["out"]
+
+
 def month_rows(*, fund: Fund, today: dt.date, count: int = 24) -> list[dict]:
     """The latest months (newest first) with their number of entries, money in and out of
-    cash and bank, and whether and when they were closed."""
+    cash and bank (as the monthly report counts it: ``cash_movements``), and whether and
+    when they were closed."""
     current = month_first(today)
     first = current
     for _ in range(count - 1):
@@ -229,14 +283,11 @@ def month_rows(*, fund: Fund, today: dt.date, count: int = 24) -> list[dict]:
         .order_by()
     ):
         entries[month_first(row)] = entries.get(month_first(row), 0) + 1
-    money = {}
-    cash_ids = list(Account.objects.filter(fund=fund, role__in=("cash", "bank")).values_list("pk"))
-    lines = JournalLine.objects.filter(
-        fund=fund, date__gte=first, account_id__in=[pk for (pk,) in cash_ids]
-    ).values_list("date", "amount_satang")
-    for day, satang in lines:
-        m = money.setdefault(month_first(day), [0, 0])
-        m[0 if satang > 0 else 1] += abs(satang)
+    types = dict(Account.objects.filter(fund=fund).values_list("pk", "type"))
+    money = {
+        month: money_in_out(sums, types)
+        for month, sums in cash_movements(fund, first, month_last(current)).items()
+    }
     rows = []
     month = current
     while month >= first:

@@ -16,11 +16,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import Counter, counter_reserve
+from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund
 from kongtun.ledger.chart import DEFAULT_CHART
 from kongtun.ledger.models import (
@@ -31,6 +33,7 @@ from kongtun.ledger.models import (
     MonthClose,
     SourceType,
 )
+from kongtun.ledger.reports import MONEY_ROLES
 from kongtun.ledger.seal import closed_through, merkle_root, month_leaves, seal_entries
 
 CENT = Decimal("0.01")
@@ -93,7 +96,7 @@ def _validate(fund: Fund, draft: EntryDraft, *, today: dt.date, closed: set[dt.d
     if draft.date.replace(day=1) in closed:
         problems.append(
             str(_("%(month)s is closed; post the correction into an open month."))
-            % {"month": draft.date.strftime("%m/%Y")}
+            % {"month": month_name(draft.date)}
         )
     total = 0
     for i, line in enumerate(draft.lines, 1):
@@ -136,6 +139,117 @@ def closed_months(fund: Fund) -> set[dt.date]:
     return months
 
 
+def month_name(day: dt.date) -> str:
+    """'ธ.ค. 2568' in Thai (Buddhist Era), 'Dec 2025' in English: the month a message names."""
+    return format_date(day.replace(day=1), translation.get_language() or "th").split(" ", 1)[1]
+
+
+def first_open_day(fund: Fund) -> dt.date:
+    """The first day of the first month not yet closed (months close in order)."""
+    last = MonthClose.objects.filter(fund=fund).order_by("-month").values_list("month", flat=True)
+    last = last.first()
+    if last is None:
+        return fund.founded_on
+    return (last + dt.timedelta(days=32)).replace(day=1)
+
+
+def closed_month_problem(fund: Fund, day: dt.date) -> str | None:
+    """The one rule for anything dated that a published monthly report counts (member joins
+    and status changes, claim payments — decision 0012): a day in a closed month is refused,
+    with a message naming the month in the reader's calendar and the first day still open.
+    None when the day's month is open."""
+    if not MonthClose.objects.filter(fund=fund, month=day.replace(day=1)).exists():
+        return None
+    return str(
+        _(
+            "%(month)s is closed: its published report stays as it is. Date this in an "
+            "open month (from %(first_open)s) and write the real date in the reason or note."
+        )
+    ) % {
+        "month": month_name(day),
+        "first_open": format_date(first_open_day(fund), translation.get_language() or "th"),
+    }
+
+
+def _money_shortfalls(fund: Fund, drafts: Sequence[EntryDraft]) -> list[str]:
+    """Cash on hand and the bank balance (the accounts tagged ``MONEY_ROLES``) never go below
+    zero, on any day from the batch's earliest payment onwards (a back-dated payment must not
+    empty a later day either).
+
+    Balances are read at the end of each day (the books have dates, not hours): a payment and
+    the bank withdrawal that covers it may be posted in either order on the same day. A
+    batch is judged as a whole. A day that was already negative (books from before this
+    rule) may stay so, but no posting may make it worse."""
+    money = {a.pk: a for a in Account.objects.filter(fund=fund, role__in=MONEY_ROLES)}
+    deltas: dict[int, dict[dt.date, int]] = {}
+    first_credit: dict[int, tuple[int, dt.date]] = {}
+    for i, draft in enumerate(drafts, 1):
+        for line in draft.lines:
+            if line.account.pk not in money:
+                continue
+            satang = _line_satang(line)
+            by_day = deltas.setdefault(line.account.pk, {})
+            by_day[draft.date] = by_day.get(draft.date, 0) + satang
+            if satang < 0:
+                seen = first_credit.get(line.account.pk)
+                if seen is None or draft.date < seen[1]:
+                    first_credit[line.account.pk] = (i, draft.date)
+    problems: list[str] = []
+    for account_id, (n, start) in sorted(first_credit.items()):
+        account = money[account_id]
+        by_day = deltas[account_id]
+        before = (
+            JournalLine.objects.filter(fund=fund, account_id=account_id, date__lt=start).aggregate(
+                s=Sum("amount_satang")
+            )["s"]
+            or 0
+        )
+        existing = dict(
+            JournalLine.objects.filter(fund=fund, account_id=account_id, date__gte=start)
+            .values_list("date")
+            .annotate(s=Sum("amount_satang"))
+            .order_by("date")
+        )
+        old = new = before
+        available = None
+        for day in sorted(set(existing) | set(by_day)):
+            old += existing.get(day, 0)
+            new += existing.get(day, 0) + by_day.get(day, 0)
+            available = old if available is None else min(available, old)
+            if new < 0 and new < old:
+                problems.append(_shortfall_message(account, available, new, day, n, len(drafts)))
+                break
+    return problems
+
+
+def _shortfall_message(
+    account: Account, available: int, balance: int, day: dt.date, n: int, count: int
+) -> str:
+    values = {
+        "available": f"{Decimal(available) / 100:,.2f}",
+        "balance": f"{Decimal(balance) / 100:,.2f}",
+        "day": format_date(day, translation.get_language() or "th"),
+    }
+    if account.role == "cash":
+        text = str(
+            _(
+                "There is %(available)s baht of cash on hand — draw from the bank first "
+                "(cash would be %(balance)s baht on %(day)s)."
+            )
+        )
+    else:
+        text = str(
+            _(
+                "There is %(available)s baht in the bank — deposit cash in the bank first "
+                "(the bank balance would be %(balance)s baht on %(day)s)."
+            )
+        )
+    text = text % values
+    if count > 1:
+        text = str(_("Entry %(n)s: %(problem)s")) % {"n": n, "problem": text}
+    return text
+
+
 @retry_transient
 @transaction.atomic
 def entries_post(
@@ -165,6 +279,9 @@ def entries_post(
         raise ValidationError({"lines": errors})
     if not drafts:
         return []
+    shortfalls = _money_shortfalls(fund, drafts)
+    if shortfalls:
+        raise ValidationError({"lines": shortfalls})
     first = _next_seq_block(fund, len(drafts))
     user = actor if actor is not None and actor.is_authenticated else None
     entries = JournalEntry.objects.bulk_create(
@@ -294,7 +411,7 @@ def month_close(
     *, fund: Fund, month: dt.date, actor: AbstractBaseUser | None, today: dt.date | None = None
 ) -> MonthClose:
     """Close a month: nothing more may be dated in it. Months close in order, and only after
-    they have ended."""
+    they have ended. The close stores the month's published report (JSON) and its SHA-256."""
     fund_lock(fund.pk)
     today = today or timezone.localdate()
     month = month.replace(day=1)
@@ -316,6 +433,12 @@ def month_close(
     Counter.objects.select_for_update().filter(fund_id=fund.pk, key="journal").first()
     leaves = month_leaves(fund, month, next_month)
     head = EntrySeal.objects.filter(fund=fund).order_by("-seq").values_list("seq", "hash").first()
+    # The month's published report, frozen with the close: the public page renders this JSON
+    # and nothing later dated into the month can change it (decision 0012).
+    from kongtun.reports.published import month_snapshot_frozen
+
+    with translation.override(settings.LANGUAGE_CODE):
+        report_json, report_sha256 = month_snapshot_frozen(fund=fund, month=month)
     return MonthClose.objects.create(
         fund=fund,
         month=month,
@@ -324,4 +447,6 @@ def month_close(
         merkle_root=merkle_root(leaves),
         head_seq=head[0] if head else None,
         chain_head=head[1] if head else None,
+        report_json=report_json,
+        report_sha256=report_sha256,
     )

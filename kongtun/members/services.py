@@ -26,6 +26,7 @@ from kongtun.core.models import counter_next
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.access import FundAccess
 from kongtun.funds.models import Fund, OccupationGroup, Village
+from kongtun.ledger.services import closed_month_problem
 from kongtun.members.models import (
     AccessKind,
     Beneficiary,
@@ -193,6 +194,10 @@ def member_create(
     fund_lock(fund.pk)
     today = today or timezone.localdate()
     errors = _validate(fund=fund, data=data, today=today)
+    # A published month counts who joined in it: no join is dated into a closed month.
+    closed = closed_month_problem(fund, data.join_date)
+    if closed:
+        errors.setdefault("join_date", []).append(closed)
     if errors:
         raise ValidationError(errors)
     village = Village.objects.get(pk=data.village_id)
@@ -238,6 +243,12 @@ def member_update(
         errors.setdefault("join_date", []).append(
             _("The join date cannot be after the member's first status change.")
         )
+    if data.join_date != member.join_date:  # moving a join out of or into a published month
+        for day in (member.join_date, data.join_date):
+            closed = closed_month_problem(member.fund, day)
+            if closed:
+                errors.setdefault("join_date", []).append(closed)
+                break
     if errors:
         raise ValidationError(errors)
     member.number = data.number
@@ -277,7 +288,9 @@ def member_set_status(
     actor: AbstractBaseUser | None,
     today: dt.date | None = None,
 ) -> MemberStatusChange:
-    """Append a dated status change; the member's current status follows the latest change."""
+    """Append a dated status change; the member's current status follows the latest change.
+    The date may be earlier than today (with the reason, always required) but only in a
+    month that is still open."""
     fund_lock(member.fund_id)
     today = today or timezone.localdate()
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -299,6 +312,12 @@ def member_set_status(
         errors.setdefault("effective_date", []).append(
             _("The date is before the member's last status change.")
         )
+    else:
+        # Back-dating only into an open month: a closed month's published report counts
+        # members as they were (decision 0012).
+        closed = closed_month_problem(member.fund, effective_date)
+        if closed:
+            errors.setdefault("effective_date", []).append(closed)
     if not (reason or "").strip():
         errors["reason"] = [_("Please give the reason.")]
     if errors:

@@ -18,7 +18,7 @@ from kongtun.ledger.heads import fund_heads, heads_etag
 from kongtun.ledger.reports import month_label
 from kongtun.public.selectors import public_summary, receipt_verification
 from kongtun.reports.pdf import render_pdf
-from kongtun.reports.selectors import public_monthly_report
+from kongtun.reports.published import published_report
 
 
 def _fund(short_code: str) -> Fund:
@@ -113,14 +113,24 @@ def verify_page(request: HttpRequest, short_code: str) -> HttpResponse:
 @cache_control(max_age=300, public=True)
 def month_report(request: HttpRequest, short_code: str, month: str) -> HttpResponse:
     """The monthly report published when the month was closed (HTML or PDF): money figures,
-    members counted, claims counted per benefit — never a name. 404 while the month is open."""
+    members counted, claims counted per benefit — never a name. Rendered from the snapshot
+    frozen at close, never recomputed; a snapshot that no longer matches its fingerprint is
+    not shown. 404 while the month is open."""
     fund = _fund(short_code)
     start = parse_month(month)
-    report = public_monthly_report(fund=fund, month=start) if start else None
-    if report is None:
+    published = published_report(fund=fund, month=start) if start else None
+    if published is None:
         raise Http404
     label = month_label(start)
-    context = {"r": report, "fund": fund, "month_label": label, "public": True}
+    context = {
+        "r": published.report,
+        "published": published,
+        "fund": fund,
+        "month_label": label,
+        "public": True,
+    }
+    if published.tampered:
+        return render(request, "public/month.html", context, status=409)
     if request.GET.get("format") == "pdf":
         name = f"monthly-{fund.short_code}-{start.year + BE_OFFSET}-{start.month:02d}"
         return file_response(

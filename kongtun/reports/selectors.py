@@ -28,12 +28,18 @@ from kongtun.ledger.models import (
     MonthClose,
     satang_to_baht,
 )
-from kongtun.ledger.reports import fiscal_year_bounds, month_after, month_last
+from kongtun.ledger.reports import (
+    MONEY_ROLES,
+    cash_movements,
+    fiscal_year_bounds,
+    money_flow,
+    month_after,
+    month_last,
+)
 from kongtun.ledger.selectors import account_sums, balance_sheet, income_expenditure
 from kongtun.members.models import Member, MemberStatus, MemberStatusChange, Sex
 
 ZERO = Decimal("0.00")
-MONEY_ROLES = ("cash", "bank")
 
 #: Life stages (ตามช่วงวงจรชีวิต), in the order of a life; a benefit kind maps to one.
 LIFE_STAGES: list[tuple[str, object]] = [
@@ -258,9 +264,10 @@ def claims_by_benefit(rows: list[dict] | None) -> list[dict] | None:
 
 
 def public_monthly_report(*, fund: Fund, month: dt.date) -> MonthlyReport | None:
-    """The monthly report as published at month close: the same money figures, members
+    """The monthly report in its public form, computed now: the same money figures, members
     counted but not named, claims counted per benefit. None while the month is open (its
-    figures may still change)."""
+    figures may still change). What a month close freezes and the public page shows is
+    ``reports.published`` (this is only the fallback for months closed before that)."""
     start = month.replace(day=1)
     if not MonthClose.objects.filter(fund=fund, month=start).exists():
         return None
@@ -290,6 +297,8 @@ class MonthlyReport:
     close: MonthClose | None
     #: Set instead of ``claims`` in the published (public) report.
     claims_summary: list[dict] | None = None
+    #: The published report: rendered from the snapshot frozen at close (its SHA-256).
+    frozen_sha256: str | None = None
 
     @property
     def total_out(self) -> Decimal:
@@ -301,23 +310,10 @@ class MonthlyReport:
 
 
 def _cash_movements(fund: Fund, start: dt.date, end: dt.date) -> dict[int, int]:
-    """Satang per non-money account over the entries of the period that moved cash or bank
-    (a transfer between cash and bank has no other line and moves nothing here). Summed
-    with the money lines they are zero, entry by entry: opening + in − out = closing."""
-    money = set(_money_accounts(fund))
-    by_entry: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for entry_id, account_id, satang in JournalLine.objects.filter(
-        fund=fund, date__gte=start, date__lte=end
-    ).values_list("entry_id", "account_id", "amount_satang"):
-        by_entry[entry_id].append((account_id, satang))
-    sums: dict[int, int] = defaultdict(int)
-    for lines in by_entry.values():
-        if not any(a in money for a, _s in lines):
-            continue
-        for account_id, satang in lines:
-            if account_id not in money:
-                sums[account_id] += satang
-    return sums
+    """Satang per non-money account over the month's entries that moved cash or bank — the
+    ledger's one definition (``ledger.reports.cash_movements``), which the months page reads
+    too."""
+    return cash_movements(fund, start, end).get(start, {})
 
 
 def without_persons(members: dict) -> dict:
@@ -353,25 +349,21 @@ def _monthly_report(*, fund: Fund, month: dt.date) -> MonthlyReport:
         satang = sums[account.pk]
         if not satang:
             continue
+        side, flow = money_flow(account.type, satang)
+        row = MoneyRow(account.display_name, satang_to_baht(flow), account.code)
         if account.type == AccountType.INCOME:
             g = groups_in[source_of_role(account.role)]
-            row = MoneyRow(account.display_name, satang_to_baht(-satang), account.code)
             g.rows.append(row)
             g.amount += row.amount
-        elif account.type == AccountType.EXPENSE:
-            amount = satang_to_baht(satang)
-            if account.role.startswith("benefit:"):
-                g = stages[stage_of_role(account.role)]
-                g.rows.append(MoneyRow(account.display_name, amount, account.code))
-                g.amount += amount
-            else:
-                other_out.append(MoneyRow(account.display_name, amount, account.code))
-        elif satang < 0:  # money came in against a liability, capital or receivable
-            row = MoneyRow(account.display_name, satang_to_baht(-satang), account.code)
+        elif account.role.startswith("benefit:") and account.type == AccountType.EXPENSE:
+            g = stages[stage_of_role(account.role)]
+            g.rows.append(row)
+            g.amount += row.amount
+        elif side == "in":  # money came in against a liability, capital or receivable
             other_in.rows.append(row)
             other_in.amount += row.amount
-        else:  # money went out to one
-            other_out.append(MoneyRow(account.display_name, satang_to_baht(satang), account.code))
+        else:  # an expense, or money went out to a liability, capital or receivable
+            other_out.append(row)
     money_in = [g for g in groups_in.values() if g.rows]
     if other_in.rows:
         money_in.append(other_in)

@@ -296,7 +296,7 @@ def test_a_voucher_into_a_closed_month_is_refused(books, world, client):
         url(fund, "journal/new/"), _voucher([(admin, "10", ""), (cash, "", "10")])
     )
     assert response.status_code == 400 and JournalEntry.objects.count() == count
-    assert "04/2024" in " ".join(response.context["form"].non_field_errors())
+    assert "เดือน เม.ย. 2567 ปิดงวดแล้ว" in " ".join(response.context["form"].non_field_errors())
 
 
 def test_receipt_entries_are_corrected_by_voiding_the_receipt(world, client):

@@ -89,3 +89,25 @@ def approve_by(claim, users, **kw):
     for u in users:
         claim = claim_review(claim=claim, actor=u, action="approve", **kw)
     return claim
+
+
+def opening_money(fund, *, cash="100000", bank="100000", on=dt.date(2009, 6, 1)):
+    """Money the fund holds from its founding: cash and bank never go below zero, so a test
+    that pays claims needs some (ledger.services.entries_post refuses the payment otherwise)."""
+    from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entry_post
+
+    total = D(cash) + D(bank)
+    return entry_post(
+        fund=fund,
+        draft=EntryDraft(
+            date=on,
+            description="ยอดยกมา",
+            lines=[
+                LineDraft(account=account_for(fund, "cash"), debit=D(cash)),
+                LineDraft(account=account_for(fund, "bank"), debit=D(bank)),
+                LineDraft(account=account_for(fund, "capital"), credit=total),
+            ],
+        ),
+        actor=None,
+        today=TODAY,
+    )

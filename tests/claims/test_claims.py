@@ -33,6 +33,7 @@ from tests.claims.helpers import (
     committee,
     file_claim,
     hospital,
+    opening_money,
     paid_up,
     set_amount,
     with_paper,
@@ -58,6 +59,7 @@ def fund(world):
     approved(world.fund_a)
     for m in world.members_a:
         paid_up(m)
+    opening_money(world.fund_a)
     return world.fund_a
 
 

@@ -19,6 +19,7 @@ from tests.claims.helpers import (
     committee,
     file_claim,
     hospital,
+    opening_money,
     paid_up,
     with_paper,
 )
@@ -63,6 +64,7 @@ def _race(fn, args_list):
 def setup(books_flushable, world, make_user):
     approved(world.fund_a)
     paid_up(world.members_a[0])
+    opening_money(world.fund_a)
     deciders = committee(world, make_user)
     claim = with_paper(file_claim(world.fund_a, hospital(world.members_a[0]), actor=world.chair_a))
     return world, deciders, claim

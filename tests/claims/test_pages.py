@@ -20,6 +20,7 @@ from tests.claims.helpers import (
     committee,
     file_claim,
     hospital,
+    opening_money,
     paid_up,
     with_paper,
 )
@@ -39,6 +40,7 @@ def fund(world):
     approved(world.fund_a)
     for m in world.members_a:
         paid_up(m)
+    opening_money(world.fund_a)
     return world.fund_a
 
 

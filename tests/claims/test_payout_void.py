@@ -23,6 +23,7 @@ from tests.claims.helpers import (
     committee,
     file_claim,
     hospital,
+    opening_money,
     paid_up,
     with_paper,
 )
@@ -36,6 +37,7 @@ def paid(world, make_user):
     """A 3-night hospital claim of a paid-up member, approved by two and paid: 300.00."""
     approved(world.fund_a)
     paid_up(world.members_a[0])
+    opening_money(world.fund_a)
     claim = with_paper(file_claim(world.fund_a, hospital(world.members_a[0], nights=3)))
     claim = approve_by(claim, committee(world, make_user)[:2])
     return claim_pay(claim=claim, actor=world.treasurer_a, paid_on=TODAY, today=TODAY)

@@ -280,9 +280,11 @@ def test_the_first_year_is_set_beside_the_books(world, client):
 
     from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entry_post
     from kongtun.projection.selectors import books_check
+    from tests.claims.helpers import opening_money
 
     fund = world.fund_a
     today = timezone.localdate()
+    opening_money(fund)  # cash never goes below zero: the fund holds money to pay from
     for role, amount, days in (("benefit:death", "1500", 30), ("benefit:hospital", "300", 60)):
         entry_post(
             fund=fund,

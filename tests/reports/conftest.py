@@ -8,8 +8,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from kongtun.claims.models import ClaimApproval
+from kongtun.claims.services import claim_review
 from kongtun.contributions.services import PaymentInput, contributions_record, plan_assign
+from kongtun.ledger.book_services import months_close_through
 from kongtun.ledger.services import (
     EntryDraft,
     LineDraft,
@@ -18,6 +22,7 @@ from kongtun.ledger.services import (
     entry_reverse,
 )
 from kongtun.members.services import member_create, member_set_status
+from tests.claims.helpers import approved, committee, file_claim, hospital, with_paper
 from tests.conftest import TODAY, make_nid, member_input
 
 D = Decimal
@@ -135,4 +140,22 @@ def books(world):
         today=TODAY,
     )
     world.newcomer = newcomer
+    return fund
+
+
+@pytest.fixture
+def published(books, world, make_user):
+    """The hand-built books of March 2024 (members join and leave), a hospital claim rejected
+    in March, and every month closed through March."""
+    fund = world.fund_a
+    approved(fund)
+    claim = file_claim(fund, hospital(world.members_a[0], on=dt.date(2024, 3, 2)))
+    with_paper(claim)
+    reviewer = committee(world, make_user)[0]
+    claim = claim_review(claim=claim, actor=reviewer, action="reject", reason="ยังไม่ครบสิทธิ")
+    decided = timezone.make_aware(dt.datetime(2024, 3, 20, 10, 0))
+    ClaimApproval.objects.filter(claim=claim).update(at=decided)
+    fund.founded_on = dt.date(2024, 2, 1)
+    fund.save()
+    months_close_through(fund=fund, through=Books.month, actor=None, today=TODAY)
     return fund

@@ -3,39 +3,13 @@ as the committee saw them, members counted but not named, claims counted per ben
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from kongtun.claims.models import ClaimApproval
-from kongtun.claims.services import claim_review
-from kongtun.ledger.book_services import months_close_through
-from tests.claims.helpers import approved, committee, file_claim, hospital, with_paper
-from tests.conftest import TODAY
 from tests.reports.conftest import Books
 from tests.reports.test_documents import pdf_text
 from tests.test_public import personal_strings
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(books, world, make_user):
-    """The hand-built books of March 2024 (members join and leave), a hospital claim rejected
-    in March, and every month closed through March."""
-    fund = world.fund_a
-    approved(fund)
-    claim = file_claim(fund, hospital(world.members_a[0], on=dt.date(2024, 3, 2)))
-    with_paper(claim)
-    reviewer = committee(world, make_user)[0]
-    claim = claim_review(claim=claim, actor=reviewer, action="reject", reason="ยังไม่ครบสิทธิ")
-    decided = timezone.make_aware(dt.datetime(2024, 3, 20, 10, 0))
-    ClaimApproval.objects.filter(claim=claim).update(at=decided)
-    fund.founded_on = dt.date(2024, 2, 1)
-    fund.save()
-    months_close_through(fund=fund, through=Books.month, actor=None, today=TODAY)
-    return fund
 
 
 def test_a_closed_month_publishes_its_report_without_names(published, world, client, tmp_path):
