@@ -42,7 +42,7 @@ from kongtun.contributions.models import (
 )
 from kongtun.core.forms import AMOUNT_ERRORS, DATE_ERRORS
 from kongtun.core.models import Counter as NumberCounter
-from kongtun.core.money import AmountError, parse_amount
+from kongtun.core.money import MAX_AMOUNT, AmountError, parse_amount
 from kongtun.core.thaidates import BE_OFFSET, DateParseError, parse_date
 from kongtun.funds.models import Fund, OccupationGroup, Village
 from kongtun.imports.mapping import (
@@ -313,6 +313,7 @@ def _reasons() -> dict[str, str]:
     """Every refusal reason, translated once per import into the user's language."""
     reasons = {f"date_{k}": str(v) for k, v in DATE_ERRORS.items()}
     reasons |= {f"amount_{k}": str(v) for k, v in AMOUNT_ERRORS.items()}
+    reasons["amount_too_large"] = str(AMOUNT_ERRORS["too_large"]) % {"max": f"{MAX_AMOUNT:,.2f}"}
     reasons |= {
         "date_future": _("The date is in the future."),
         "date_before_fund": _("The date is before the fund was founded."),
