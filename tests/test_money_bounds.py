@@ -9,11 +9,13 @@ import gc
 import html
 import inspect
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +125,9 @@ def test_every_money_field_of_every_form_refuses_a_31_digit_amount_with_a_field_
         with pytest.raises(forms.ValidationError) as exc:
             field.clean(DIGITS_31)
         assert "1,000,000,000.00" in " ".join(exc.value.messages), (owner, name)
+        with translation.override("th"), pytest.raises(forms.ValidationError) as exc:
+            field.clean(DIGITS_31)
+        assert "จำนวนเงินมากเกินไป: ไม่เกิน 1,000,000,000.00 บาท" in exc.value.messages
 
 
 # --- the voucher of the review: refused by the page, the service and the database ----------
@@ -205,21 +210,25 @@ def test_ledger_check_reports_a_line_beyond_the_ceiling(world):
     fund = world.fund_a
     assert not [p for p in ledger_problems(fund) if p.code == "beyond_ceiling"]
     entry = entry_post(fund=fund, draft=_draft(fund, "5"), actor=None, today=TODAY)
-    # A line written before the CHECK existed (SQLite: CHECKs switched off for this insert).
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL keeps such a line only from before the migration (NOT VALID)")
+    # A line written before the CHECK existed, kept as the migration keeps it: SQLite copies
+    # the old rows with CHECKs off, PostgreSQL adds the constraint NOT VALID.
+    line = dict(entry=entry, fund=fund, date=entry.date, account=account_for(fund, "cash"))
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA ignore_check_constraints = ON")
-        try:
-            JournalLine.objects.create(
-                entry=entry,
-                fund=fund,
-                date=entry.date,
-                account=account_for(fund, "cash"),
-                amount_satang=MAX_SATANG + 1,
-            )
-        finally:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+            JournalLine.objects.create(**line, amount_satang=MAX_SATANG + 1)
             cursor.execute("PRAGMA ignore_check_constraints = OFF")
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the entry's balance check, now
+            cursor.execute("ALTER TABLE ledger_journalline DROP CONSTRAINT line_within_ceiling")
+            JournalLine.objects.create(**line, amount_satang=MAX_SATANG + 1)
+            cursor.execute(
+                "ALTER TABLE ledger_journalline ADD CONSTRAINT line_within_ceiling "
+                f"CHECK (amount_satang >= -{MAX_SATANG} AND amount_satang <= {MAX_SATANG})"
+                " NOT VALID"
+            )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JournalLine.objects.create(**line, amount_satang=MAX_SATANG + 1)
     problems = [p for p in ledger_problems(fund) if p.code == "beyond_ceiling"]
     assert [p.entry_seq for p in problems] == [entry.seq]
 
@@ -410,3 +419,55 @@ def test_any_voucher_amount_gives_an_error_or_an_entry_never_a_500(world, client
 
 def _amounts(fund) -> list[int]:
     return list(JournalLine.objects.filter(fund=fund).values_list("amount_satang", flat=True))
+
+
+# --- regulation YAML -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("big", [DIGITS_31, "92233720368547758.07", "1e400", "-1" + "0" * 40])
+def test_a_regulation_amount_beyond_the_ceiling_is_a_format_error_naming_its_place(big):
+    import re
+
+    from kongtun.regulations.engine.errors import RegulationFormatError
+    from kongtun.regulations.engine.loader import load_regulation
+    from kongtun.regulations.engine.prototypes import load_prototype  # noqa: F401
+
+    path = Path(__file__).resolve().parent.parent / "kongtun/regulations/prototypes/banthi.yaml"
+    text = path.read_text(encoding="utf-8")
+    load_regulation(re.sub(r"amount: [0-9.]+", "amount: 1000000000.00", text))
+    with pytest.raises(RegulationFormatError) as exc:
+        load_regulation(re.sub(r"amount: [0-9.]+", f"amount: {big}", text))
+    errors = exc.value.errors
+    assert errors and all(e.code == "out_of_range" for e in errors)
+    assert {e.params["max"] for e in errors} == {"1,000,000,000.00"}
+
+
+def test_balances_of_many_lines_at_the_ceiling_still_render(world, client):
+    """1,200 entries of 1,000,000,000.00 baht into cash: a balance of 1.2 × 10^12 baht (far
+    beyond any fund) still sums, renders and is written in words; 92,233,721 such lines on
+    one side would be needed to overflow a 64-bit sum."""
+    fund = world.fund_a
+    fund.max_amount_per_line = MAX_AMOUNT
+    fund.save()
+    drafts = []
+    for i in range(1200):
+        drafts.append(
+            EntryDraft(
+                date=dt.date(2024, 4, 1 + i % 28),
+                description="ทุน",
+                lines=[
+                    LineDraft(account=account_for(fund, "cash"), debit=MAX_AMOUNT),
+                    LineDraft(account=account_for(fund, "capital"), credit=MAX_AMOUNT),
+                ],
+            )
+        )
+    from kongtun.ledger.services import entries_post
+
+    entries_post(fund=fund, drafts=drafts, actor=None, today=TODAY)
+    client.force_login(world.chair_a)
+    _all_render(client, fund)
+    page = client.get(f"/f/{fund.pk}/reports/monthly/", {"month": "2024-04"})
+    assert page.status_code == 200
+    assert "1,200,000,000,000.00" in page.content.decode()
+    assert "หนึ่งล้านสองแสนล้านบาทถ้วน" in page.content.decode()
+    assert not ledger_problems(fund)

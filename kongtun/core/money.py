@@ -102,10 +102,16 @@ def amount_in_thai_words(amount: Decimal) -> str:
     """'หนึ่งร้อยบาทถ้วน' for receipts (PyThaiNLP's bahttext).
 
     bahttext takes a float; below 10^12 baht every 2-place amount survives the round trip.
+    Larger sums (a balance of many lines at the ceiling) are written from exact integers.
     """
     value = to_money(amount)
     if abs(value) >= Decimal("1e12"):
-        raise ValueError("amount too large to write in words")
+        from pythainlp.util import num_to_thaiword
+
+        baht, satang = divmod(int(abs(value) * 100), 100)
+        words = num_to_thaiword(baht) + "บาท"
+        words += f"{num_to_thaiword(satang)}สตางค์" if satang else "ถ้วน"
+        return ("ลบ" if value < 0 else "") + words
     return bahttext(float(value))
 
 
