@@ -288,10 +288,10 @@ def _date_info(value: object, *, today: dt.date, founded: dt.date, closed: set[i
     return [day.toordinal(), day.isoformat(), index, day, 0, 0]
 
 
-def _amount_info(value: object) -> tuple[int, str] | str:
+def _amount_info(value: object, limit: Decimal | None = None) -> tuple[int, str] | str:
     """(satang, database text) or an error code."""
     try:
-        amount = parse_amount(value if value is not None else "")
+        amount = parse_amount(value if value is not None else "", limit=limit)
     except AmountError as exc:
         return f"amount_{exc.code}"
     if amount <= 0:
@@ -313,7 +313,6 @@ def _reasons() -> dict[str, str]:
     """Every refusal reason, translated once per import into the user's language."""
     reasons = {f"date_{k}": str(v) for k, v in DATE_ERRORS.items()}
     reasons |= {f"amount_{k}": str(v) for k, v in AMOUNT_ERRORS.items()}
-    reasons["amount_too_large"] = str(AMOUNT_ERRORS["too_large"]) % {"max": f"{MAX_AMOUNT:,.2f}"}
     reasons |= {
         "date_future": _("The date is in the future."),
         "date_before_fund": _("The date is before the fund was founded."),
@@ -489,6 +488,8 @@ def contributions_import(
         return report
 
     reasons = _reasons()
+    row_limit = min(fund.max_amount_per_line, MAX_AMOUNT)
+    reasons["amount_too_large"] = str(AMOUNT_ERRORS["too_large"]) % {"max": f"{row_limit:,.2f}"}
     problems: list[RowProblem] = []
     cols = layout.columns
     mi, di, ai = cols["member_number"], cols["paid_on"], cols["amount"]
@@ -616,7 +617,7 @@ def contributions_import(
             acell = cells[ai]
             a = amounts_get(acell)
             if a is None:
-                a = amounts[acell] = _amount_info(acell)
+                a = amounts[acell] = _amount_info(acell, row_limit)
             bad = slot < 0
             if d.__class__ is str:
                 problems.append(RowProblem(n, label["paid_on"], cell_text(dcell), reasons[d]))
@@ -885,9 +886,15 @@ def contributions_import(
     money = account_for(fund, "bank" if into == "bank" else "cash")
     income = account_for(fund, "contributions")
     drafts = []
+    line_limit = int(min(fund.max_amount_per_line, MAX_AMOUNT) * 100)
+    memo = f"import #{batch_id}"
     short_name = filename if len(filename) <= 120 else filename[:117] + "…"
     for index, (rows_in_month, satang, last_day) in sorted(per_month.items()):
-        amount = (Decimal(satang) / 100).quantize(Decimal("0.01"))
+        # Each row is within the fund's maximum per line; a month's total above it is
+        # posted as several lines of at most that maximum.
+        parts = [line_limit] * (satang // line_limit) + [satang % line_limit] * bool(
+            satang % line_limit
+        )
         month_text = f"{index % 12 + 1:02d}/{index // 12 + BE_OFFSET}"
         drafts.append(
             EntryDraft(
@@ -896,8 +903,8 @@ def contributions_import(
                     f"นำเข้าสมุดเงินสัจจะ {short_name} เดือน {month_text} ({rows_in_month:,} รายการ)"
                 ),
                 lines=[
-                    LineDraft(account=money, debit=amount, memo=f"import #{batch_id}"),
-                    LineDraft(account=income, credit=amount, memo=f"import #{batch_id}"),
+                    *(LineDraft(account=money, debit=Decimal(p) / 100, memo=memo) for p in parts),
+                    *(LineDraft(account=income, credit=Decimal(p) / 100, memo=memo) for p in parts),
                 ],
                 source_type=SourceType.IMPORT,
                 source_ref=f"import:{batch_id}",
@@ -1018,6 +1025,8 @@ def members_import(
     width = max(cols.values()) + 1
     header_keys = [normalize_header(c) for c in layout.header]
     reasons = _reasons()
+    row_limit = min(fund.max_amount_per_line, MAX_AMOUNT)
+    reasons["amount_too_large"] = str(AMOUNT_ERRORS["too_large"]) % {"max": f"{row_limit:,.2f}"}
     problems: list[RowProblem] = []
 
     existing = {

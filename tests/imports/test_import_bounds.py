@@ -78,3 +78,35 @@ def test_any_amount_in_an_imported_book_gives_a_named_row_or_an_import(
     assert all(abs(s) <= paying.max_amount_per_line * 100 for s in _amounts(paying))
     client.force_login(world.chair_a)
     _all_render(client, paying)
+
+
+def test_rows_above_the_funds_maximum_are_named_and_a_big_month_is_split_into_lines(
+    world, paying, client, tmp_path
+):
+    from kongtun.funds.models import Fund
+    from kongtun.ledger.models import JournalLine
+
+    Fund.objects.filter(pk=paying.pk).update(max_amount_per_line=1000)
+    a, b, c = world.members_a
+    client.cookies["django_language"] = "en"
+    client.force_login(world.treasurer_a)
+    lines = [["1", a.number, "x", "15/3/2567", "1,000.01", "1/001"]]
+    page = client.get(_upload(client, paying, tmp_path, lines)["Location"])
+    assert page.context["problem_count"] == 1
+    assert "at most 1,000.00 baht" in page.content.decode()
+    lines = [
+        ["1", a.number, "x", "15/3/2567", "600", "1/001"],
+        ["2", b.number, "x", "16/3/2567", "600", "1/002"],
+        ["3", c.number, "x", "17/3/2567", "990", "1/003"],
+    ]
+    review_url = _upload(client, paying, tmp_path, lines)["Location"]
+    page = client.get(review_url)
+    assert not page.context.get("problem_count")
+    data = {"header_row": "4", "prev_header_row": "4", "prev_sheet": ""}
+    data |= {k: v for k, v in page.context["form"].initial.items() if k.startswith("col_")}
+    assert client.post(f"{review_url}confirm/", data).status_code == 302
+    entry = JournalEntry.objects.get(fund=paying)
+    amounts = sorted(
+        JournalLine.objects.filter(entry=entry).values_list("amount_satang", flat=True)
+    )
+    assert amounts == [-100000, -100000, -19000, 19000, 100000, 100000]
