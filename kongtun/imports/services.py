@@ -822,6 +822,17 @@ def contributions_import(
                             )
                         )
                         continue
+            if months > MAX_MONTHS:  # ten years at most, as when taking one payment
+                problems.append(
+                    RowProblem(
+                        n,
+                        label["amount"],
+                        cell_text(acell),
+                        _("One payment covers at most %(most)s period(s) of this plan (10 years).")
+                        % {"most": max(1, MAX_MONTHS // plan.months)},
+                    )
+                )
+                continue
             start = starts.get(next_month)
             if start is None:
                 start = starts[next_month] = _month_iso(next_month)
@@ -1025,8 +1036,6 @@ def members_import(
     width = max(cols.values()) + 1
     header_keys = [normalize_header(c) for c in layout.header]
     reasons = _reasons()
-    row_limit = min(fund.max_amount_per_line, MAX_AMOUNT)
-    reasons["amount_too_large"] = str(AMOUNT_ERRORS["too_large"]) % {"max": f"{row_limit:,.2f}"}
     problems: list[RowProblem] = []
 
     existing = {

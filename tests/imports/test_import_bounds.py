@@ -110,3 +110,15 @@ def test_rows_above_the_funds_maximum_are_named_and_a_big_month_is_split_into_li
         JournalLine.objects.filter(entry=entry).values_list("amount_satang", flat=True)
     )
     assert amounts == [-100000, -100000, -19000, 19000, 100000, 100000]
+
+
+def test_three_million_baht_without_months_is_a_named_row_not_100000_months(
+    world, paying, client, tmp_path
+):
+    a = world.members_a[0]
+    client.cookies["django_language"] = "en"
+    client.force_login(world.treasurer_a)
+    lines = [["1", a.number, "x", "15/3/2567", "3,000,000", "1/001"]]
+    page = client.get(_upload(client, paying, tmp_path, lines)["Location"])
+    assert page.context["problem_count"] == 1
+    assert "at most 120 period(s)" in page.content.decode()
