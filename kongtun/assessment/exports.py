@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from kongtun.assessment.models import Answer, Respondent
 from kongtun.assessment.selectors import RoundResults, round_questions
 from kongtun.core.finders import font_path
+from kongtun.core.spreadsheet import safe_workbook
 from kongtun.core.thaidates import format_date
 
 BOLD = Font(bold=True)
@@ -154,6 +155,7 @@ def results_xlsx(results: RoundResults, *, lang: str) -> bytes:
     wa.freeze_panes = "D2"
 
     buf = io.BytesIO()
+    safe_workbook(wb)
     wb.save(buf)
     return buf.getvalue()
 

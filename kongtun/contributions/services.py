@@ -47,7 +47,14 @@ def month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
+# One payment covers at most ten years of months (also the import's limit).
+MAX_MONTHS_PER_PAYMENT = 120
+
+
 def month_start(index: int) -> dt.date:
+    """The first day of a month index; indexes beyond the calendar (a stored value that no
+    longer passes the checks) clamp to its first or last month, so no page fails on them."""
+    index = min(max(index, 12), 9998 * 12 + 11)  # month_last of it still exists
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
@@ -281,6 +288,11 @@ def _plan_payment(
             errors["amount"] = _(
                 "The amount must be a whole number of periods of %(amount)s baht."
             ) % {"amount": f"{plan.amount:,.2f}"}
+    most = max(1, MAX_MONTHS_PER_PAYMENT // plan.months)
+    if not errors and periods > most:
+        errors["periods" if item.periods is not None else "amount"] = _(
+            "One payment covers at most %(most)s period(s) of this plan (10 years)."
+        ) % {"most": most}
     if errors:
         return None, errors
     already = state.covered.get(member.pk, 0)

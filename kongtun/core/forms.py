@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kongtun.core.money import AmountError, parse_amount
+from kongtun.core.money import MAX_AMOUNT, AmountError, parse_amount
 from kongtun.core.thaidates import DateParseError, format_date_input, parse_date
 
 DATE_ERRORS = {
@@ -23,7 +23,16 @@ AMOUNT_ERRORS = {
     "empty": _("Please enter an amount."),
     "not_a_number": _("The amount is not a number."),
     "too_many_decimals": _("An amount has at most 2 decimals (satang)."),
+    "too_large": _("The amount is too large: at most %(max)s baht."),
 }
+
+
+def amount_error_message(exc: AmountError) -> str:
+    """The user's message for a refused amount (``too_large`` names the limit)."""
+    message = AMOUNT_ERRORS[exc.code]
+    if exc.code == "too_large":
+        return message % {"max": f"{exc.limit if exc.limit is not None else MAX_AMOUNT:,.2f}"}
+    return message
 
 
 class ThaiDateInput(forms.TextInput):
@@ -53,19 +62,26 @@ class ThaiDateField(forms.Field):
 
 
 class BahtField(forms.Field):
+    """Baht as treasurers type them. ``max_amount`` (either sign) is at most the hard ceiling
+    ``core.money.MAX_AMOUNT``; a form that knows its fund may lower it to the fund's maximum
+    per line (``funds.Fund.max_amount_per_line``)."""
+
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
-    def __init__(self, *, positive: bool = True, **kwargs: object) -> None:
+    def __init__(
+        self, *, positive: bool = True, max_amount: Decimal | None = None, **kwargs: object
+    ) -> None:
         self.positive = positive
+        self.max_amount = max_amount
         super().__init__(**kwargs)
 
     def to_python(self, value: object) -> Decimal | None:
         if value in self.empty_values:
             return None
         try:
-            amount = parse_amount(value)
+            amount = parse_amount(value, limit=self.max_amount)
         except AmountError as exc:
-            raise forms.ValidationError(AMOUNT_ERRORS[exc.code], code=exc.code) from None
+            raise forms.ValidationError(amount_error_message(exc), code=exc.code) from None
         if self.positive and amount <= 0:
             raise forms.ValidationError(
                 _("The amount must be more than zero."), code="not_positive"

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kongtun.core.forms import ThaiDateField
+from kongtun.core.forms import BahtField, ThaiDateField
+from kongtun.core.money import DEFAULT_MAX_PER_LINE
 from kongtun.funds.models import Area, ConceptualBasis, Fund, Role
 from kongtun.funds.services import AreaInput, FundInput
 
@@ -54,6 +55,12 @@ class FundForm(forms.Form):
         initial="{seq:05d}",
         help_text=Fund._meta.get_field("member_number_pattern").help_text,
     )
+    max_amount_per_line = BahtField(
+        label=Fund._meta.get_field("max_amount_per_line").verbose_name,
+        help_text=Fund._meta.get_field("max_amount_per_line").help_text,
+        required=False,
+        initial=DEFAULT_MAX_PER_LINE,
+    )
     village_count = forms.IntegerField(
         label=_("number of villages (หมู่)"),
         min_value=0,
@@ -77,6 +84,7 @@ class FundForm(forms.Form):
             fiscal_year_start_month=d["fiscal_year_start_month"],
             member_number_pattern=d["member_number_pattern"],
             village_count=d.get("village_count") or 0,
+            max_amount_per_line=d.get("max_amount_per_line"),
         )
 
     @classmethod
@@ -95,6 +103,7 @@ class FundForm(forms.Form):
             "conceptual_bases": fund.conceptual_bases,
             "fiscal_year_start_month": fund.fiscal_year_start_month,
             "member_number_pattern": fund.member_number_pattern,
+            "max_amount_per_line": fund.max_amount_per_line,
         }
 
 

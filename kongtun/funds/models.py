@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kongtun.core.money import DEFAULT_MAX_PER_LINE, MAX_AMOUNT
+
 
 class Area(models.Model):
     """An administrative area with its official code (DOPA): province 2, district 4,
@@ -89,6 +91,16 @@ class Fund(models.Model):
             "{village} the village number. Example: {village:02d}-{seq:04d}"
         ),
     )
+    max_amount_per_line = models.DecimalField(
+        _("largest amount per line of the books (baht)"),
+        max_digits=12,
+        decimal_places=2,
+        default=DEFAULT_MAX_PER_LINE,
+        help_text=_(
+            "No single amount above this is accepted (a typing mistake of a few zeros is "
+            "caught). At most 1,000,000,000.00 baht."
+        ),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -99,7 +111,11 @@ class Fund(models.Model):
             models.CheckConstraint(
                 condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
                 name="fund_fiscal_month_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(max_amount_per_line__gt=0, max_amount_per_line__lte=MAX_AMOUNT),
+                name="fund_max_amount_per_line_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kongtun.core.money import DEFAULT_MAX_PER_LINE, MAX_AMOUNT
 from kongtun.funds.areas import level_of
 from kongtun.funds.models import (
     Area,
@@ -60,6 +62,7 @@ class FundInput:
     fiscal_year_start_month: int = 1
     member_number_pattern: str = "{seq:05d}"
     village_count: int = 0
+    max_amount_per_line: Decimal | None = None  # None: the default (new fund) or unchanged
 
 
 def _area(code: str, name_th: str, name_en: str, parent: Area | None) -> Area:
@@ -104,6 +107,13 @@ def _validate_fund(data: FundInput, *, today: dt.date, exclude_pk: int | None = 
         add("conceptual_bases", _("Unknown conceptual basis."))
     if not 1 <= data.fiscal_year_start_month <= 12:
         add("fiscal_year_start_month", _("Choose a month from 1 to 12."))
+    limit = data.max_amount_per_line
+    if limit is not None and not (0 < limit <= MAX_AMOUNT):
+        add(
+            "max_amount_per_line",
+            _("Choose an amount above zero and at most %(max)s baht.")
+            % {"max": f"{MAX_AMOUNT:,.2f}"},
+        )
     try:
         data.member_number_pattern.format(seq=1, year=2567, village=1)
     except (KeyError, IndexError, ValueError):
@@ -144,6 +154,7 @@ def fund_create(
         conceptual_bases=list(data.conceptual_bases),
         fiscal_year_start_month=data.fiscal_year_start_month,
         member_number_pattern=data.member_number_pattern,
+        max_amount_per_line=data.max_amount_per_line or DEFAULT_MAX_PER_LINE,
     )
     OccupationGroup.objects.bulk_create(
         OccupationGroup(fund=fund, code=code, name_th=th, name_en=en, sort_order=i)
@@ -180,6 +191,8 @@ def fund_update(*, fund: Fund, data: FundInput, today: dt.date | None = None) ->
     fund.conceptual_bases = list(data.conceptual_bases)
     fund.fiscal_year_start_month = data.fiscal_year_start_month
     fund.member_number_pattern = data.member_number_pattern
+    if data.max_amount_per_line is not None:
+        fund.max_amount_per_line = data.max_amount_per_line
     fund.save()
     return fund
 

@@ -42,7 +42,7 @@ from kongtun.contributions.models import (
 )
 from kongtun.core.forms import AMOUNT_ERRORS, DATE_ERRORS
 from kongtun.core.models import Counter as NumberCounter
-from kongtun.core.money import AmountError, parse_amount
+from kongtun.core.money import MAX_AMOUNT, AmountError, parse_amount
 from kongtun.core.thaidates import BE_OFFSET, DateParseError, parse_date
 from kongtun.funds.models import Fund, OccupationGroup, Village
 from kongtun.imports.mapping import (
@@ -288,10 +288,10 @@ def _date_info(value: object, *, today: dt.date, founded: dt.date, closed: set[i
     return [day.toordinal(), day.isoformat(), index, day, 0, 0]
 
 
-def _amount_info(value: object) -> tuple[int, str] | str:
+def _amount_info(value: object, limit: Decimal | None = None) -> tuple[int, str] | str:
     """(satang, database text) or an error code."""
     try:
-        amount = parse_amount(value if value is not None else "")
+        amount = parse_amount(value if value is not None else "", limit=limit)
     except AmountError as exc:
         return f"amount_{exc.code}"
     if amount <= 0:
@@ -488,6 +488,8 @@ def contributions_import(
         return report
 
     reasons = _reasons()
+    row_limit = min(fund.max_amount_per_line, MAX_AMOUNT)
+    reasons["amount_too_large"] = str(AMOUNT_ERRORS["too_large"]) % {"max": f"{row_limit:,.2f}"}
     problems: list[RowProblem] = []
     cols = layout.columns
     mi, di, ai = cols["member_number"], cols["paid_on"], cols["amount"]
@@ -615,7 +617,7 @@ def contributions_import(
             acell = cells[ai]
             a = amounts_get(acell)
             if a is None:
-                a = amounts[acell] = _amount_info(acell)
+                a = amounts[acell] = _amount_info(acell, row_limit)
             bad = slot < 0
             if d.__class__ is str:
                 problems.append(RowProblem(n, label["paid_on"], cell_text(dcell), reasons[d]))
@@ -820,6 +822,17 @@ def contributions_import(
                             )
                         )
                         continue
+            if months > MAX_MONTHS:  # ten years at most, as when taking one payment
+                problems.append(
+                    RowProblem(
+                        n,
+                        label["amount"],
+                        cell_text(acell),
+                        _("One payment covers at most %(most)s period(s) of this plan (10 years).")
+                        % {"most": max(1, MAX_MONTHS // plan.months)},
+                    )
+                )
+                continue
             start = starts.get(next_month)
             if start is None:
                 start = starts[next_month] = _month_iso(next_month)
@@ -884,9 +897,15 @@ def contributions_import(
     money = account_for(fund, "bank" if into == "bank" else "cash")
     income = account_for(fund, "contributions")
     drafts = []
+    line_limit = int(min(fund.max_amount_per_line, MAX_AMOUNT) * 100)
+    memo = f"import #{batch_id}"
     short_name = filename if len(filename) <= 120 else filename[:117] + "…"
     for index, (rows_in_month, satang, last_day) in sorted(per_month.items()):
-        amount = (Decimal(satang) / 100).quantize(Decimal("0.01"))
+        # Each row is within the fund's maximum per line; a month's total above it is
+        # posted as several lines of at most that maximum.
+        parts = [line_limit] * (satang // line_limit) + [satang % line_limit] * bool(
+            satang % line_limit
+        )
         month_text = f"{index % 12 + 1:02d}/{index // 12 + BE_OFFSET}"
         drafts.append(
             EntryDraft(
@@ -895,8 +914,8 @@ def contributions_import(
                     f"นำเข้าสมุดเงินสัจจะ {short_name} เดือน {month_text} ({rows_in_month:,} รายการ)"
                 ),
                 lines=[
-                    LineDraft(account=money, debit=amount, memo=f"import #{batch_id}"),
-                    LineDraft(account=income, credit=amount, memo=f"import #{batch_id}"),
+                    *(LineDraft(account=money, debit=Decimal(p) / 100, memo=memo) for p in parts),
+                    *(LineDraft(account=income, credit=Decimal(p) / 100, memo=memo) for p in parts),
                 ],
                 source_type=SourceType.IMPORT,
                 source_ref=f"import:{batch_id}",

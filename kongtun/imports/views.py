@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.contributions.models import ImportBatch
+from kongtun.core.spreadsheet import safe_row
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.imports.forms import MappingForm, UploadForm
@@ -252,5 +253,5 @@ def import_problems(request: HttpRequest, access: FundAccess, upload_id: str) ->
         )
     except ImportRejected as exc:
         for p in exc.problems:
-            writer.writerow([p.row or "", p.column, p.value, p.reason])
+            writer.writerow(safe_row([p.row or "", p.column, p.value, p.reason]))
     return response

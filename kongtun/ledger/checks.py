@@ -6,8 +6,9 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Sum
+from django.db.models import Count, F, Min, Q, Sum
 
+from kongtun.core.money import MAX_SATANG
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import JournalEntry, JournalLine
 
@@ -154,7 +155,27 @@ def check_published_reports(fund: Fund) -> Iterator[Problem]:
             )
 
 
+def check_ceiling(fund: Fund) -> Iterator[Problem]:
+    """Lines beyond the hard ceiling (posted before the CHECK existed): they can overflow
+    balances; restore the books from a backup taken before the entry."""
+    beyond = (
+        JournalLine.objects.filter(fund=fund)
+        .filter(Q(amount_satang__gt=MAX_SATANG) | Q(amount_satang__lt=-MAX_SATANG))
+        .values_list("entry__seq", flat=True)
+        .distinct()
+        .order_by("entry__seq")
+    )
+    for seq in beyond:
+        yield Problem(
+            fund.pk,
+            "beyond_ceiling",
+            f"entry {seq}: a line exceeds the ceiling of {MAX_SATANG} satang",
+            seq,
+        )
+
+
 CHECKS: list[Callable[[Fund], Iterator[Problem]]] = [
+    check_ceiling,
     check_balanced,
     check_sequence,
     check_lines_match_entries,

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kongtun.core.money import MAX_SATANG
 from kongtun.funds.models import Fund
 
 CENTS = Decimal("0.01")
@@ -162,6 +163,11 @@ class JournalLine(models.Model):
         ordering = ["entry", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(amount_satang=0), name="line_not_zero"),
+            # The hard ceiling per line (core.money.MAX_SATANG), so no balance can overflow.
+            models.CheckConstraint(
+                condition=Q(amount_satang__gte=-MAX_SATANG, amount_satang__lte=MAX_SATANG),
+                name="line_within_ceiling",
+            ),
         ]
         indexes = [models.Index(fields=["fund", "account", "date", "amount_satang"])]
 

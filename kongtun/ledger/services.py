@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import Counter, counter_reserve
+from kongtun.core.money import MAX_AMOUNT, amount_within
 from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund
 from kongtun.ledger.chart import DEFAULT_CHART
@@ -99,6 +100,8 @@ def _validate(fund: Fund, draft: EntryDraft, *, today: dt.date, closed: set[dt.d
             % {"month": month_name(draft.date)}
         )
     total = 0
+    # A reversal mirrors lines already in the books: only the hard ceiling applies to it.
+    ceiling = MAX_AMOUNT if draft.source_type == SourceType.REVERSAL else fund.max_amount_per_line
     for i, line in enumerate(draft.lines, 1):
         if line.account.fund_id != fund.pk:
             problems.append(str(_("Line %(n)s: the account is not this fund's.")) % {"n": i})
@@ -106,12 +109,20 @@ def _validate(fund: Fund, draft: EntryDraft, *, today: dt.date, closed: set[dt.d
         if not line.account.active:
             problems.append(str(_("Line %(n)s: the account is not in use.")) % {"n": i})
         try:
-            total += _line_satang(line)
+            satang = _line_satang(line)
         except (ValueError, ArithmeticError):
             problems.append(
                 str(_("Line %(n)s: give a positive amount on one side, with at most 2 decimals."))
                 % {"n": i}
             )
+            continue
+        if not amount_within(Decimal(satang) / 100, ceiling):
+            problems.append(
+                str(_("Line %(n)s: the amount is above the largest per line, %(max)s baht."))
+                % {"n": i, "max": f"{min(ceiling, MAX_AMOUNT):,.2f}"}
+            )
+            continue
+        total += satang
     if not problems and total != 0:
         problems.append(
             str(_("Debits and credits differ by %(diff)s baht."))

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from kongtun.core.spreadsheet import safe_workbook
 from kongtun.core.thaidates import format_date
 from kongtun.mobilization.models import MatchingRequest, RequestStatus
 from kongtun.mobilization.selectors import RequestTotals
@@ -109,5 +110,6 @@ def request_xlsx(request: MatchingRequest, lines: list, totals: RequestTotals) -
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
     buffer = io.BytesIO()
+    safe_workbook(wb)
     wb.save(buffer)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kongtun.core.finders import font_path
+from kongtun.core.spreadsheet import safe_workbook
 from kongtun.projection import rates
 
 HEADER = PatternFill("solid", fgColor="E8F1EC")
@@ -188,5 +189,6 @@ def report_xlsx(context: dict) -> bytes:
         wsrc.cell(wsrc.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
     _widths(wsrc, [20, 120])
     buf = io.BytesIO()
+    safe_workbook(wb)
     wb.save(buf)
     return buf.getvalue()

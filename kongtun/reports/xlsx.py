@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kongtun.core.spreadsheet import safe_workbook
 from kongtun.core.thaidates import format_date
 
 BOLD = Font(bold=True)
@@ -68,6 +69,7 @@ class Book:
 
     def bytes(self) -> bytes:
         buf = io.BytesIO()
+        safe_workbook(self.wb)
         self.wb.save(buf)
         return buf.getvalue()
 

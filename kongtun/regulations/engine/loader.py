@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from kongtun.core.money import MAX_AMOUNT
+
 from .errors import FormatError, RegulationFormatError
 from .model import (
     FORMAT_VERSION,
@@ -489,6 +491,9 @@ def _range(value: int, lo: int, hi: int, path: str, errs: list[FormatError]) -> 
 
 
 def _amount(value: Decimal, path: str, errs: list[FormatError], positive: bool = False) -> None:
+    if not value.is_finite() or value.copy_abs() > MAX_AMOUNT:  # the books' hard ceiling
+        errs.append(FormatError(path, "out_of_range", {"min": 0, "max": f"{MAX_AMOUNT:,.2f}"}))
+        return
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         errs.append(FormatError(path, "too_many_decimals"))
     if value < 0:

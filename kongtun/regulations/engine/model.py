@@ -82,7 +82,12 @@ def _money(value: object) -> object:
     """Normalise a valid amount to 2 places; leave invalid ones for the validator to report."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = Decimal(value)
-    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent >= -2:
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and value.as_tuple().exponent >= -2
+        and value.adjusted() < 20  # larger: beyond the ceiling, reported by the loader
+    ):
         return value.quantize(CENT)
     return value
 
