@@ -39,8 +39,9 @@ def _draft(fund, amount, source_type="manual"):
         date=dt.date(2024, 4, 5),
         description="ทดสอบ",
         lines=[
-            LineDraft(account=account_for(fund, "admin"), debit=D(str(amount).replace(",", ""))),
-            LineDraft(account=account_for(fund, "cash"), credit=D(str(amount).replace(",", ""))),
+            # money coming in: the cash rule (never below zero) stays out of the ceiling's way
+            LineDraft(account=account_for(fund, "cash"), debit=D(str(amount).replace(",", ""))),
+            LineDraft(account=account_for(fund, "admin"), credit=D(str(amount).replace(",", ""))),
         ],
         source_type=source_type,
     )

@@ -133,8 +133,9 @@ def test_claim_list_detail_evidence_and_voucher_are_logged(world, client, claim,
 
 def with_paper_and_pay(world, claim, make_user):
     from kongtun.claims.services import claim_pay
-    from tests.claims.helpers import with_paper
+    from tests.claims.helpers import opening_money, with_paper
 
+    opening_money(claim.fund)
     with_paper(claim)
     claim = approve_by(claim, committee(world, make_user, n=2))
     claim_pay(
@@ -278,7 +279,8 @@ def test_a_typed_reason_that_looks_like_a_formula_stays_text(world, client):
         io.BytesIO(client.get(log_url(world), {"format": "xlsx"}).content)
     ).active
     cell = ws.cell(row=2, column=9)
-    assert cell.data_type == "s" and not str(cell.value).startswith("=")
+    # text, shown as typed, never a live formula (core.spreadsheet.safe_workbook)
+    assert cell.data_type == "s" and cell.quotePrefix
 
 
 @pytest.mark.parametrize("who", ["coordinator", "treasurer_a", "member_login_a"])

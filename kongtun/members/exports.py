@@ -13,17 +13,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kongtun.core.spreadsheet import safe_row, safe_workbook
 from kongtun.core.thaidates import format_date
 from kongtun.members.models import AccessKind, PersonalDataAccessItem, role_labels
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-
-
-def _safe(text: str) -> str:
-    """A typed reason or a name starting like a formula stays text in a spreadsheet.
-    (The shared neutraliser of the 'bounds' work replaces this at merge.)"""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def access_log_headers() -> list[str]:
@@ -68,15 +63,16 @@ def access_log_xlsx(rows: Sequence[Sequence[str]]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("access log")[:31]
-    ws.append([_safe(h) for h in access_log_headers()])
+    ws.append([str(h) for h in access_log_headers()])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_safe(str(v)) for v in row])
+        ws.append([str(v) for v in row])
     for col, width in zip("ABCDEFGHIJ", (14, 10, 24, 14, 20, 24, 12, 28, 40, 40), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     out = io.BytesIO()
+    safe_workbook(wb)  # a typed reason or a name starting like a formula stays text
     wb.save(out)
     return out.getvalue()
 
@@ -85,7 +81,7 @@ def access_log_csv(rows: Sequence[Sequence[str]]) -> bytes:
     """UTF-8 with a byte-order mark so spreadsheet programs read the Thai."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_safe(h) for h in access_log_headers()])
+    writer.writerow(safe_row(str(h) for h in access_log_headers()))
     for row in rows:
-        writer.writerow([_safe(str(v)) for v in row])
+        writer.writerow(safe_row(str(v) for v in row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
