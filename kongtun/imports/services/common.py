@@ -26,7 +26,7 @@ from kongtun.imports.mapping import (
     guess_mapping,
     normalize_header,
 )
-from kongtun.imports.readers import ReadError, Table, cell_text, head_rows, open_table
+from kongtun.imports.readers import ReadError, ReadLimits, Table, cell_text, head_rows, open_table
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _TOTAL_WORDS = tuple(
@@ -139,9 +139,11 @@ def file_problem(reason: str, value: str = "") -> ImportRejected:
     return ImportRejected([RowProblem(0, "", value, reason)])
 
 
-def open_or_reject(path: str | Path, filename: str, mapping: ImportMapping) -> Table:
+def open_or_reject(
+    path: str | Path, filename: str, mapping: ImportMapping, limits: ReadLimits | None = None
+) -> Table:
     try:
-        return open_table(path, filename=filename, sheet=mapping.sheet)
+        return open_table(path, filename=filename, sheet=mapping.sheet, limits=limits)
     except ReadError as exc:
         raise file_problem(str(exc), filename or Path(path).name) from None
 

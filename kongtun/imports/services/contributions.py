@@ -42,7 +42,7 @@ from kongtun.imports.mapping import (
     CONTRIBUTION_FIELDS,
     normalize_header,
 )
-from kongtun.imports.readers import ReadError, cell_text, file_sha256
+from kongtun.imports.readers import ReadError, ReadLimits, cell_text, file_sha256
 from kongtun.imports.services.common import (
     CHUNK,
     THAI_DIGITS,
@@ -204,6 +204,7 @@ def contributions_import(
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
     preview: int = 0,
+    limits: ReadLimits | None = None,
 ) -> ImportReport:
     """Import a contributions book (CSV or spreadsheet): each row a ContributionPayment of the
     months after those the member has already covered, and one balanced entry per month of
@@ -215,7 +216,7 @@ def contributions_import(
     mapping = mapping or ImportMapping()
     path = Path(path)
     filename = filename or path.name
-    table = open_or_reject(path, filename, mapping)
+    table = open_or_reject(path, filename, mapping, limits)
     layout = resolve_layout(table, CONTRIBUTION_FIELDS, mapping)
     sha = file_sha256(path)
     report = ImportReport(

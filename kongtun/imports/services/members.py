@@ -22,7 +22,7 @@ from kongtun.imports.mapping import (
     MEMBER_FIELDS,
     normalize_header,
 )
-from kongtun.imports.readers import ReadError, cell_text, file_sha256
+from kongtun.imports.readers import ReadError, ReadLimits, cell_text, file_sha256
 from kongtun.imports.services.common import (
     THAI_DIGITS,
     ImportMapping,
@@ -93,6 +93,7 @@ def members_import(
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
     preview: int = 0,
+    limits: ReadLimits | None = None,
 ) -> ImportReport:
     """Register the members of a member register (CSV or spreadsheet), with the checks of
     ``members.services.member_create`` (national ID check digit, one ID per fund, names,
@@ -103,7 +104,7 @@ def members_import(
     mapping = mapping or ImportMapping()
     path = Path(path)
     filename = filename or path.name
-    table = open_or_reject(path, filename, mapping)
+    table = open_or_reject(path, filename, mapping, limits)
     layout = resolve_layout(table, MEMBER_FIELDS, mapping)
     report = ImportReport(
         kind="members",
