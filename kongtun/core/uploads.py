@@ -80,12 +80,20 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
+def size_text(limit: int) -> str:
+    """5 MB, 512 KB: whole units as the forms write them, else Django's format."""
+    for shift, unit in ((20, "MB"), (10, "KB")):
+        if limit >= 1 << shift and not limit % (1 << shift):
+            return f"{limit >> shift} {unit}"
+    return str(filesizeformat(limit))
+
+
 def too_large(request: HttpRequest, limit: int) -> HttpResponse:
     """The one answer to a file over the limit, in the user's language."""
     message = _(
         "The file is larger than %(size)s, the most this page accepts; nothing was stored. "
         "Choose a smaller file (a photo taken at a lower size, a PDF of fewer pages)."
-    ) % {"size": filesizeformat(limit)}
+    ) % {"size": size_text(limit)}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=413)
     back = request.META.get("HTTP_REFERER", "")
