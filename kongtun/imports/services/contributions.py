@@ -289,6 +289,8 @@ def contributions_import(
     identities = None
     if ni >= 0 or na_i >= 0:
         identities = MemberIdentities(fund, member_ids, ids=ni >= 0, names=na_i >= 0)
+    id_ok: list[object] = [None] * len(member_ids)
+    name_ok: list[object] = [None] * len(member_ids)
     totals = BookTotals()
 
     closed = {d.year * 12 + d.month - 1 for d in closed_months(fund)}
@@ -384,16 +386,20 @@ def contributions_import(
             totals.add(n, a[0] if a.__class__ is tuple else None)
             bad = slot < 0
             if identities is not None and not bad:
-                if ni >= 0:
+                # the member's last accepted cell first: a book repeats each member's ID and name
+                if ni >= 0 and cells[ni] != id_ok[slot]:
                     why = identities.national_id_problem(slot, cells[ni])
-                    if why is not None:
-                        problems.append(
-                            RowProblem(n, label["national_id"], id_shown(cells[ni]), why)
-                        )
+                    if why is None:
+                        id_ok[slot] = cells[ni]
+                    else:
+                        shown = id_shown(cells[ni])
+                        problems.append(RowProblem(n, label["national_id"], shown, why))
                         bad = True
-                if na_i >= 0:
+                if na_i >= 0 and cells[na_i] != name_ok[slot]:
                     why = identities.name_problem(slot, cells[na_i])
-                    if why is not None:
+                    if why is None:
+                        name_ok[slot] = cells[na_i]
+                    else:
                         problems.append(RowProblem(n, label["name"], cell_text(cells[na_i]), why))
                         bad = True
             if d.__class__ is str:
