@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from kongtun.contributions.models import ContributionPayment
@@ -265,3 +266,15 @@ def test_a_member_register_with_a_member_called_ruamchai_imports_them(world, tmp
             "first_name", flat=True
         )
     ) == {"รวมชัย", "รวมใจ"}
+
+
+def test_the_review_page_says_the_books_totals_agree(world, client, tmp_path):
+    lines = [*rows_of(world), ["", "", "รวม", "", "", "90.-"]]
+    data = write_csv(tmp_path / "book.csv", book(lines)).read_bytes()
+    client.force_login(world.treasurer_a)
+    response = client.post(
+        f"/f/{world.fund_a.pk}/imports/",
+        {"kind": "contributions", "file": SimpleUploadedFile("book.csv", data)},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "ยอดรวมในสมุดเอง ตรงกับรายการทุกยอด" in page
