@@ -190,12 +190,16 @@ def worker(db: str, csv_path: Path, rows: int, members: int) -> None:
         from django.db import connection
 
         from kongtun.contributions.models import ContributionPayment
+        from kongtun.imports.readers import ReadLimits
         from kongtun.imports.services import POSTGRES_COPY, SQLITE_INSERT, contributions_import
 
         fund = setup_fund(members)
         connection.close()
         started = time.perf_counter()
-        report = contributions_import(fund=fund, path=csv_path, actor=None, today=TODAY)
+        limits = ReadLimits.from_settings(rows=rows + 1000)  # past the web's default
+        report = contributions_import(
+            fund=fund, path=csv_path, actor=None, today=TODAY, limits=limits
+        )
         ours_seconds = time.perf_counter() - started
         assert report.imported == rows, (report.imported, rows)
         ours = rows / ours_seconds

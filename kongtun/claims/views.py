@@ -26,6 +26,7 @@ from kongtun.claims.forms import (
 from kongtun.claims.models import Claim, ClaimEvidence, ClaimStatus, Payout, ReviewAction
 from kongtun.claims.selectors import benefit_choices, claim_search
 from kongtun.claims.services import (
+    EVIDENCE_MAX_BYTES,
     approvals_in_round,
     claim_file,
     claim_pay,
@@ -45,6 +46,7 @@ from kongtun.claims.services import (
 )
 from kongtun.core.concurrency import as_pk, submit_once
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
 from kongtun.funds.models import FundRole
 from kongtun.members.models import AccessKind, Member
@@ -311,6 +313,7 @@ def claim_review_view(request: HttpRequest, access: FundAccess, claim_id: int) -
     return _detail_page(request, access, claim, review_form=form, status=400)
 
 
+@upload_limit(EVIDENCE_MAX_BYTES)
 @fund_view(Cap.VIEW_FUND)
 @require_POST
 def claim_evidence_upload(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:

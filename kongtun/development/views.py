@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.uploads import upload_limit
 from kongtun.development import handoff
 from kongtun.development.forms import (
     ActivityForm,
@@ -36,6 +37,7 @@ from kongtun.development.selectors import (
     stages_with_activities,
 )
 from kongtun.development.services import (
+    MAX_EVIDENCE_BYTES,
     activity_create,
     activity_update,
     evidence_add,
@@ -298,6 +300,7 @@ def activity_detail(request: HttpRequest, access: FundAccess, activity_id: int) 
     )
 
 
+@upload_limit(MAX_EVIDENCE_BYTES)
 @fund_view(Cap.EDIT_MEMBERS)
 @require_POST
 def evidence_upload(request: HttpRequest, access: FundAccess, activity_id: int) -> HttpResponse:

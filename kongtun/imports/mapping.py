@@ -44,6 +44,18 @@ class Field:
 # Headers that are never a field: the running row number of the book.
 IGNORED = {normalize_header(s) for s in ("ลำดับ", "ลำดับที่", "ที่", "no", "#", "อายุ", "age")}
 
+NATIONAL_ID_SYNONYMS = (
+    "เลขบัตรประชาชน",
+    "เลขประจำตัวประชาชน",
+    "เลขบัตรประจำตัวประชาชน",
+    "บัตรประชาชน",
+    "เลขบัตร",
+    "national id",
+    "id card",
+    "citizen id",
+    "pid",
+)
+
 CONTRIBUTION_FIELDS: tuple[Field, ...] = (
     Field(
         "member_number",
@@ -67,8 +79,15 @@ CONTRIBUTION_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "name",
-        _("name (not imported, shown to check)"),
+        _("name (checked against the register)"),
         ("ชื่อ-สกุล", "ชื่อ-นามสกุล", "ชื่อสมาชิก", "ชื่อ", "name", "full name", "member name"),
+        help=_("Each row's name must be the member's (titles and spacing aside)."),
+    ),
+    Field(
+        "national_id",
+        _("national ID (checked against the register)"),
+        NATIONAL_ID_SYNONYMS,
+        help=_("Each row's ID must be valid and the member's."),
     ),
     Field(
         "paid_on",
@@ -156,17 +175,7 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field(
         "national_id",
         _("national ID"),
-        (
-            "เลขบัตรประชาชน",
-            "เลขประจำตัวประชาชน",
-            "เลขบัตรประจำตัวประชาชน",
-            "บัตรประชาชน",
-            "เลขบัตร",
-            "national id",
-            "id card",
-            "citizen id",
-            "pid",
-        ),
+        NATIONAL_ID_SYNONYMS,
         required=True,
     ),
     Field(

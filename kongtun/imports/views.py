@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from kongtun.contributions.models import ImportBatch
 from kongtun.core.spreadsheet import safe_row
 from kongtun.core.thaidates import BE_OFFSET
+from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.imports.forms import MappingForm, UploadForm
 from kongtun.imports.mapping import FIELDS, find_header, guess_mapping
@@ -32,6 +33,7 @@ from kongtun.imports.services import (
     members_import,
 )
 from kongtun.imports.uploads import (
+    MAX_UPLOAD_BYTES,
     PendingUpload,
     UploadNotFound,
     upload_delete,
@@ -62,6 +64,7 @@ def _upload_or_404(request: HttpRequest, access: FundAccess, upload_id: str) -> 
     return upload
 
 
+@upload_limit(MAX_UPLOAD_BYTES)
 @fund_view(Cap.RECORD_MONEY)
 def import_start(request: HttpRequest, access: FundAccess) -> HttpResponse:
     kinds = _kinds(access)

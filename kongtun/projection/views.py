@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.projection import charts, rates
 from kongtun.projection.engine import Assumptions, estimate
 from kongtun.projection.exports import report_pdf, report_xlsx
-from kongtun.projection.forms import ProjectionForm
+from kongtun.projection.forms import MAX_UPLOAD_BYTES, ProjectionForm
 from kongtun.projection.models import ProjectionRun, RunStatus
 from kongtun.projection.selectors import books_check, run_in_fund, runs_of
 from kongtun.projection.services import (
@@ -44,6 +45,7 @@ def _run_or_404(access: FundAccess, run_id: int) -> ProjectionRun:
     return run
 
 
+@upload_limit(MAX_UPLOAD_BYTES)
 @fund_view(Cap.VIEW_BOOKS)
 def projection_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
     fund = access.fund

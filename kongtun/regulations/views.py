@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.regulations import editing
 from kongtun.regulations.describe import created_from_label, describe, is_en
@@ -51,6 +52,7 @@ from kongtun.regulations.forms import (
 from kongtun.regulations.models import RegulationVersion, VersionStatus
 from kongtun.regulations.selectors import regulation_of, version_in_force, versions
 from kongtun.regulations.services import (
+    MAX_YAML_BYTES,
     RegulationInvalid,
     version_approve,
     version_import,
@@ -135,6 +137,7 @@ def regulation_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
     return redirect("regulation_detail", fund_id=access.fund.pk, version_id=version.pk)
 
 
+@upload_limit(MAX_YAML_BYTES)
 @fund_view(Cap.MANAGE_FUND)
 def regulation_import(request: HttpRequest, access: FundAccess) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from kongtun.funds.models import Fund
 from kongtun.imports.mapping import FIELDS, find_header, guess_mapping
-from kongtun.imports.readers import ReadError, head_rows, open_table
+from kongtun.imports.readers import ReadError, ReadLimits, head_rows, open_table
 from kongtun.imports.services import ImportMapping, ImportRejected, ImportReport
 
 
@@ -35,6 +35,13 @@ class ImportCommand(BaseCommand):
             help="use COLUMN (letter, number from 1, or header text) for FIELD; repeatable. "
             f"Fields: {', '.join(f.name for f in FIELDS[self.kind])}",
         )
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=0,
+            help="read up to this many rows (default KONGTUN_IMPORT_MAX_ROWS, 200,000): "
+            "a bigger book the server can hold",
+        )
         parser.add_argument("--user", help="username recorded as the importer")
         parser.add_argument(
             "--language", default="th", choices=["th", "en"], help="language of the report"
@@ -55,7 +62,7 @@ class ImportCommand(BaseCommand):
         if not options["map"]:
             return ImportMapping(header_row=options["header_row"], sheet=options["sheet"])
         fields = FIELDS[self.kind]
-        head = head_rows(open_table(path, sheet=options["sheet"]), 60)
+        head = head_rows(open_table(path, sheet=options["sheet"], limits=options["limits"]), 60)
         if options["header_row"]:
             index = next((i for i, (n, _c) in enumerate(head) if n == options["header_row"]), None)
         else:
@@ -97,9 +104,10 @@ class ImportCommand(BaseCommand):
             actor = get_user_model().objects.filter(username=options["user"]).first()
             if actor is None:
                 raise CommandError(f"No user {options['user']!r}.")
+        limits = options["limits"] = ReadLimits.from_settings(rows=options["max_rows"])
         try:
             mapping = self._mapping(path, options)
-            total = open_table(path, sheet=options["sheet"]).estimate_rows()
+            total = open_table(path, sheet=options["sheet"], limits=limits).estimate_rows()
         except ReadError as exc:
             raise CommandError(str(exc)) from None
         bar = tqdm(total=total, unit=" rows", unit_scale=True, desc=path.name, file=self.stderr)
@@ -118,6 +126,7 @@ class ImportCommand(BaseCommand):
                 mapping=mapping,
                 dry_run=options["dry_run"],
                 progress=progress,
+                limits=limits,
             )
         except ImportRejected as exc:
             bar.close()
