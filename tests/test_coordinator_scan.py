@@ -55,6 +55,7 @@ from tests.claims.helpers import (
     committee,
     file_claim,
     hospital,
+    opening_money,
     paid_up,
     with_paper,
 )
@@ -147,6 +148,7 @@ def _pay(fund, member, day, amount="60", periods=2):
 def build_fund(world, make_user) -> SimpleNamespace:
     """Fund A with everything that could name a member in its books, reports and lists."""
     fund = world.fund_a
+    opening_money(fund)  # cash and bank never go below zero: the fund holds money first
     version = approved(fund)
     prapat = _member(fund, "310170023081", "ประภัสสร", "ทองประเสริฐ", "M-7301")
     wilai = _member(fund, "310170023082", "วิไลวรรณ", "ศรีสุวรรณรัตน์", "M-7302")

@@ -90,14 +90,14 @@ def test_rows_above_the_funds_maximum_are_named_and_a_big_month_is_split_into_li
     a, b, c = world.members_a
     client.cookies["django_language"] = "en"
     client.force_login(world.treasurer_a)
-    lines = [["1", a.number, "x", "15/3/2567", "1,000.01", "1/001"]]
+    lines = [["1", a.number, a.full_name, "15/3/2567", "1,000.01", "1/001"]]
     page = client.get(_upload(client, paying, tmp_path, lines)["Location"])
     assert page.context["problem_count"] == 1
     assert "at most 1,000.00 baht" in page.content.decode()
     lines = [
-        ["1", a.number, "x", "15/3/2567", "600", "1/001"],
-        ["2", b.number, "x", "16/3/2567", "600", "1/002"],
-        ["3", c.number, "x", "17/3/2567", "990", "1/003"],
+        ["1", a.number, a.full_name, "15/3/2567", "600", "1/001"],
+        ["2", b.number, b.full_name, "16/3/2567", "600", "1/002"],
+        ["3", c.number, c.full_name, "17/3/2567", "990", "1/003"],
     ]
     review_url = _upload(client, paying, tmp_path, lines)["Location"]
     page = client.get(review_url)
@@ -118,7 +118,7 @@ def test_three_million_baht_without_months_is_a_named_row_not_100000_months(
     a = world.members_a[0]
     client.cookies["django_language"] = "en"
     client.force_login(world.treasurer_a)
-    lines = [["1", a.number, "x", "15/3/2567", "3,000,000", "1/001"]]
+    lines = [["1", a.number, a.full_name, "15/3/2567", "3,000,000", "1/001"]]
     page = client.get(_upload(client, paying, tmp_path, lines)["Location"])
     assert page.context["problem_count"] == 1
     assert "at most 120 period(s)" in page.content.decode()

@@ -55,8 +55,12 @@ class LedgerProperties(TestCase):
                 lines=[
                     LineDraft(account=account_for(self.fund, "cash"), debit=Decimal(10_000_000)),
                     LineDraft(account=account_for(self.fund, "bank"), debit=Decimal(10_000_000)),
+                    # two lines: one line may carry at most the fund's maximum (10,000,000.00)
                     LineDraft(
-                        account=account_for(self.fund, "capital"), credit=Decimal(20_000_000)
+                        account=account_for(self.fund, "capital"), credit=Decimal(10_000_000)
+                    ),
+                    LineDraft(
+                        account=account_for(self.fund, "capital"), credit=Decimal(10_000_000)
                     ),
                 ],
             ),
