@@ -33,7 +33,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 bench: install
 	$(PY) bench/run.py

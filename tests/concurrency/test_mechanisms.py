@@ -22,7 +22,7 @@ from kongtun.core.concurrency import (
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_locked_database_is_retried_a_bounded_number_of_times():
+def test_a_locked_database_is_retried_a_bounded_number_of_times(books_flushable):
     calls = []
 
     @retry_transient
@@ -47,7 +47,7 @@ def test_a_locked_database_is_retried_a_bounded_number_of_times():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_other_errors_and_inner_transactions_are_not_retried():
+def test_other_errors_and_inner_transactions_are_not_retried(books_flushable):
     calls = []
 
     @retry_transient
