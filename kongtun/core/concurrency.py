@@ -191,6 +191,18 @@ def post_fingerprint(request: Any) -> str:
     )
 
 
+def _request_key_and_content(request: Any) -> tuple[str, str]:
+    """A page's POST carries its key in the form's hidden ``idempotency_key`` and is judged by
+    its fields; an API call carries the ``Idempotency-Key`` header and is judged by its
+    method, path and body."""
+    if request.path.startswith("/api/"):
+        body = request.body.decode("utf-8", "replace")
+        return request.headers.get("Idempotency-Key", ""), fingerprint(
+            request.method, request.path, body
+        )
+    return request.POST.get("idempotency_key", ""), post_fingerprint(request)
+
+
 def submit_once(
     request: Any,
     *,
@@ -200,40 +212,21 @@ def submit_once(
     dump: Callable[[T], dict],
     load: Callable[[dict], T],
 ) -> tuple[T, bool]:
-    """``run_once`` for a page's POST: the key is the form's hidden ``idempotency_key``."""
+    """``run_once`` for a request: a page's form or an API write (no key: simply run)."""
+    key, content = _request_key_and_content(request)
     return run_once(
         fund_id=fund_id,
         scope=scope,
-        key=request.POST.get("idempotency_key", ""),
-        actor=request.user,
-        content=post_fingerprint(request),
-        action=action,
-        dump=dump,
-        load=load,
-    )
-
-
-def api_once(
-    request: Any,
-    *,
-    fund_id: int,
-    scope: str,
-    action: Callable[[], T],
-    dump: Callable[[T], dict],
-    load: Callable[[dict], T],
-) -> tuple[T, bool]:
-    """``run_once`` for an API write: the key is the ``Idempotency-Key`` header (none: the
-    call is simply run), the content is the method, path and body."""
-    return run_once(
-        fund_id=fund_id,
-        scope=scope,
-        key=request.headers.get("Idempotency-Key", ""),
+        key=key,
         actor=getattr(request, "auth", None) or request.user,
-        content=fingerprint(request.method, request.path, request.body.decode("utf-8", "replace")),
+        content=content,
         action=action,
         dump=dump,
         load=load,
     )
+
+
+api_once = submit_once  # the API's name for the same thing
 
 
 def as_pk(model: type) -> dict[str, Callable]:
