@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.core.concurrency import fund_lock, retry_transient
-from kongtun.core.models import Counter, counter_reserve
+from kongtun.core.models import counter_reserve
 from kongtun.core.money import MAX_AMOUNT, amount_within
 from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund
@@ -422,7 +422,10 @@ def month_close(
     *, fund: Fund, month: dt.date, actor: AbstractBaseUser | None, today: dt.date | None = None
 ) -> MonthClose:
     """Close a month: nothing more may be dated in it. Months close in order, and only after
-    they have ended. The close stores the month's published report (JSON) and its SHA-256."""
+    they have ended. The close stores the month's published report (JSON) and its SHA-256.
+
+    The fund's lock (taken first, as by every poster) means no entry is sealed between reading
+    the head here and writing the close, so entries sealed later cite this close."""
     fund_lock(fund.pk)
     today = today or timezone.localdate()
     month = month.replace(day=1)
@@ -439,9 +442,6 @@ def month_close(
     )
     if earlier_open:
         raise ValidationError({"month": _("Close the previous month first.")})
-    # The journal's counter row, as entries_post takes it: no entry is sealed between reading
-    # the head here and writing the close, so entries sealed later cite this close.
-    Counter.objects.select_for_update().filter(fund_id=fund.pk, key="journal").first()
     leaves = month_leaves(fund, month, next_month)
     head = EntrySeal.objects.filter(fund=fund).order_by("-seq").values_list("seq", "hash").first()
     # The month's published report, frozen with the close: the public page renders this JSON
