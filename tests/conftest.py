@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from zoneinfo import ZoneInfo
-
-import os
 
 import pytest
 import time_machine
