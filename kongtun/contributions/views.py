@@ -297,6 +297,10 @@ def _batch_page(
             "focus_field": "number" if focus and "number" in focus.invalid else "amount",
             "repeats": repeats or {},
             "msg_unknown": _("No member matches “%(number)s” in this fund."),
+            "msg_repeat": _("The same member is also in row %(rows)s."),
+            "msg_restored": _(
+                "%(n)s row(s) typed on this device at %(time)s are back. They are not saved yet."
+            ),
             "msg_skipped": msg_skipped,
         },
         status=status,
