@@ -42,7 +42,9 @@ def test_a_number_typed_with_its_dash_means_only_that_number(v1, s1, v2, s2):
 def test_whatever_matches_has_the_same_digits_less_zeros(typed, village, seq):
     number = f"{village:02d}-{seq:04d}"
     if number_matches(typed, number):
-        digits = "".join(c for c in typed.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")) if c.isdigit())
+        digits = "".join(
+            c for c in typed.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")) if c.isdigit()
+        )
         assert digits.replace("0", "") == number.replace("-", "").replace("0", "")
 
 
@@ -63,7 +65,11 @@ def funds(world):
         member_create(
             fund=fund,
             data=member_input(
-                fund, nid=make_nid(f"3520011{i:04d}1"), first=f, last=last, village_id=villages[v].pk
+                fund,
+                nid=make_nid(f"3520011{i:04d}1"),
+                first=f,
+                last=last,
+                village_id=villages[v].pk,
             ),
             actor=None,
             today=TODAY,
@@ -77,7 +83,12 @@ def funds(world):
 def test_lookup_finds_the_member_however_the_number_is_typed(funds):
     fund, (malee, *_rest) = funds
     village, _, seq = malee.number.partition("-")
-    for typed in (malee.number, village + seq, f"{int(village)}-{int(seq)}", malee.number.translate(THAI)):
+    for typed in (
+        malee.number,
+        village + seq,
+        f"{int(village)}-{int(seq)}",
+        malee.number.translate(THAI),
+    ):
         assert member_lookup(fund=fund, text=typed) == [malee], typed
 
 

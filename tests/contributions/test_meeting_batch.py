@@ -49,7 +49,9 @@ def test_a_name_that_fits_several_members_is_refused_naming_them(world, fund, cl
     response = post(client, fund, ["สมศรี"], ["30"])  # every member of fund A is สมศรี<i>
     assert response.status_code == 400
     page = response.content.decode()
-    assert "แถวที่ 1" in page and world.members_a[0].number in page and world.members_a[1].number in page
+    assert (
+        "แถวที่ 1" in page and world.members_a[0].number in page and world.members_a[1].number in page
+    )
     assert not Receipt.objects.exists()
 
 
@@ -133,7 +135,13 @@ def test_lookup_offers_a_choice_and_shows_only_name_number_and_plan(world, fund,
     answer = client.get(f"/f/{fund.pk}/contributions/lookup/", {"q": "สมศรี"}).json()
     assert answer["found"] and len(answer["matches"]) == 3
     assert set(answer["matches"][0]) == {
-        "number", "name", "status", "payable", "plan", "amount", "periods_unpaid"
+        "number",
+        "name",
+        "status",
+        "payable",
+        "plan",
+        "amount",
+        "periods_unpaid",
     }
     one = client.get(f"/f/{fund.pk}/contributions/lookup/", {"q": "๒"}).json()
     assert one["number"] == world.members_a[1].number and one["q"] == "๒"

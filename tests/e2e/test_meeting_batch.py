@@ -94,7 +94,7 @@ def test_a_dropped_connection_at_save_keeps_every_row_and_saves_once_when_back(e
 
 
 def test_a_save_whose_answer_is_lost_is_sent_again_and_records_nothing_twice(e2e_fund, open_as):
-    page, net = batch_page(e2e_fund, open_as)
+    page, _net = batch_page(e2e_fund, open_as)
     rows = rows_for([m.number for m in e2e_fund.members[:5]], PLAN)
     lost = []
 
@@ -129,7 +129,7 @@ def test_a_save_whose_answer_is_lost_is_sent_again_and_records_nothing_twice(e2e
 
 
 def test_a_reload_or_a_closed_tab_gives_the_typed_rows_back_until_saved(e2e_fund, open_as):
-    page, net = batch_page(e2e_fund, open_as, latency=100)
+    page, _net = batch_page(e2e_fund, open_as, latency=100)
     rows = rows_for([m.number for m in e2e_fund.members[:7]], PLAN)
     page.locator("#rows input[name=number]").first.focus()
 
