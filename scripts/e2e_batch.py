@@ -15,7 +15,6 @@ Chromium; nothing is downloaded. ``tests/e2e`` and ``make e2e`` use the same dri
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections import Counter
@@ -61,17 +60,21 @@ def typed_forms(number: str, i: int) -> str:
     return forms[i % len(forms)]
 
 
-def rows_for(numbers: list[str], plan_amount: Decimal, *, varied: bool = True) -> list[Row]:
-    """50-odd rows: every fourth typed with its own amount (two months), the rest Enter, Enter."""
+def rows_for(
+    numbers: list[str], plan_amount: Decimal | dict[str, Decimal], *, varied: bool = True
+) -> list[Row]:
+    """A row per number: every fourth typed with its own amount (two periods), the rest
+    Enter, Enter (the plan's amount, one amount for all or per number)."""
     rows = []
     for i, number in enumerate(numbers):
+        plan = plan_amount[number] if isinstance(plan_amount, dict) else plan_amount
         own = i % 4 == 3
         rows.append(
             Row(
                 typed=typed_forms(number, i) if varied else number,
-                amount=str(int(plan_amount * 2)) if own else None,
+                amount=str(int(plan * 2)) if own else None,
                 number=number,
-                saved_amount=plan_amount * 2 if own else plan_amount,
+                saved_amount=plan * 2 if own else plan,
             )
         )
     return rows
@@ -139,7 +142,7 @@ def saved_on_page(page: Any) -> list[tuple[str, Decimal]]:
     found = []
     for tr in page.locator("table.receipts-batch tbody tr").all():
         cells = [c.inner_text().strip() for c in tr.locator("td").all()]
-        if len(cells) >= 4:
+        if len(cells) >= 5:
             found.append((cells[2], Decimal(cells[4].replace(",", ""))))
     return found
 
@@ -166,9 +169,19 @@ def login(page: Any, base: str, user: str, password: str) -> None:
 def numbers_from_fund(page: Any, base: str, fund: str, n: int) -> list[str]:
     """Member numbers to type: the first members the arrears page lists (they can pay)."""
     page.goto(f"{base}/f/{fund}/contributions/arrears/")
-    text = page.locator("main").inner_text()
-    found = list(dict.fromkeys(re.findall(r"\b\d{2}-\d{4}\b", text)))
-    return found[:n]
+    cells = page.locator("main table tbody tr td:first-child").all_inner_texts()
+    return list(dict.fromkeys(c.strip() for c in cells if c.strip()))[:n]
+
+
+def plan_amounts(page: Any, base: str, fund: str, numbers: list[str]) -> dict[str, Decimal]:
+    """What Enter, Enter takes for each member: the plan amount the look-up answers."""
+    found = {}
+    for number in numbers:
+        answer = page.request.get(
+            f"{base}/f/{fund}/contributions/lookup/", params={"q": number}
+        ).json()
+        found[number] = Decimal(answer.get("amount") or "0")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--password", default="kongtun-demo")
     ap.add_argument("--numbers", help="member numbers separated by spaces (default: 50 in arrears)")
     ap.add_argument("--count", type=int, default=50)
-    ap.add_argument("--plan-amount", default="30", help="the plan amount Enter, Enter takes")
+    ap.add_argument(
+        "--plan-amount", help="the amount Enter, Enter takes (default: each member's plan)"
+    )
     ap.add_argument("--latency", type=int, default=0, help="ms before every answer")
     ap.add_argument("--offline-at", type=int, help="drop the connection before row N")
     ap.add_argument("--key-delay", type=int, default=180, help="ms between keys")
@@ -201,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.numbers
             else numbers_from_fund(page, args.base, args.fund, args.count)
         )
-        rows = rows_for(numbers, Decimal(args.plan_amount))
+        amounts = (
+            Decimal(args.plan_amount)
+            if args.plan_amount
+            else plan_amounts(page, args.base, args.fund, numbers)
+        )
+        rows = rows_for(numbers, amounts)
         page.goto(f"{args.base}/f/{args.fund}/contributions/batch/")
         net = Net(page, args.latency)
         elapsed = type_batch(
