@@ -40,8 +40,17 @@ from kongtun.contributions.services import (
     receipt_void,
     repeated_rows,
 )
-from kongtun.core.concurrency import as_pk, as_pks, fingerprint, run_once, submit_once
+from kongtun.core.concurrency import (
+    KeyReused,
+    as_pk,
+    as_pks,
+    fingerprint,
+    new_key,
+    run_once,
+    submit_once,
+)
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.models import IdempotencyKey
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.masking import hides_persons, mask_receipts
 from kongtun.members.models import Member
@@ -343,6 +352,38 @@ def _batch_content(header: forms.Form, rows: list[_BatchRow]) -> str:
     )
 
 
+def _saved_before_changes(access: FundAccess, header: forms.Form) -> None:
+    """The batch's key was already used for other rows: the first save went through (its
+    answer was lost) and the rows were changed since. Say which receipts were issued, keep
+    the changed rows on screen unsaved, and give the form a new key: what is saved next is a
+    new batch, never the first one again."""
+    key = header.cleaned_data["idempotency_key"]
+    prior = IdempotencyKey.objects.filter(
+        fund=access.fund, scope="contributions.batch", key=key
+    ).first()
+    receipts = list(
+        Receipt.objects.filter(
+            fund=access.fund, pk__in=(prior.result or {}).get("pks", [])
+        ).order_by("number")
+        if prior
+        else []
+    )
+    header.data = header.data.copy()
+    header.data["idempotency_key"] = new_key()
+    if receipts:
+        header.add_error(
+            None,
+            _(
+                "This batch was already saved before these changes (receipts %(first)s–%(last)s). "
+                "The rows below are not saved: compare them with those receipts and record only "
+                "what is missing."
+            )
+            % {"first": receipts[0].display_number, "last": receipts[-1].display_number},
+        )
+    else:
+        header.add_error(None, _("This batch was already saved; the rows below are not saved."))
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -421,6 +462,8 @@ def batch(request: HttpRequest, access: FundAccess) -> HttpResponse:
                 paid_on=paid_on,
                 repeats_confirmed=repeats_confirmed,
             )
+    except KeyReused:
+        _saved_before_changes(access, header)
     except ValidationError as exc:
         _put_service_errors(exc, rows, header)
     _show_names(access, rows)

@@ -147,3 +147,18 @@ def test_lookup_offers_a_choice_and_shows_only_name_number_and_plan(world, fund,
     assert one["number"] == world.members_a[1].number and one["q"] == "๒"
     body = str(answer)
     assert world.members_a[0].national_id not in body
+
+
+def test_rows_changed_after_a_lost_answer_are_not_saved_over_the_first_batch(world, fund, client):
+    """The first save went through unseen; the treasurer then changed a row and saved again
+    with the same key: nothing more is recorded, the page names the receipts already issued
+    and gives the form a new key, so the next save is a new batch."""
+    client.force_login(world.treasurer_a)
+    a, b, c = world.members_a
+    post(client, fund, [a.number, b.number], ["30", "30"], idempotency_key="k-2")
+    changed = post(client, fund, [a.number, c.number], ["30", "30"], idempotency_key="k-2")
+    assert changed.status_code == 400
+    page = changed.content.decode()
+    assert "2558/00001–2558/00002" in page and "ยังไม่ได้บันทึก" in page
+    assert 'name="idempotency_key" value="k-2"' not in page
+    assert Receipt.objects.filter(fund=fund).count() == 2
