@@ -15,6 +15,7 @@ Chromium; nothing is downloaded. ``tests/e2e`` and ``make e2e`` use the same dri
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -199,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--offline-at", type=int, help="drop the connection before row N")
     ap.add_argument("--key-delay", type=int, default=180, help="ms between keys")
     ap.add_argument("--headed", action="store_true")
+    ap.add_argument("--json", action="store_true", help="print the result as one JSON line")
     args = ap.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -230,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         saved = saved_on_page(page)
         problems = differences(rows, saved)
         browser.close()
+    if args.json:
+        print(json.dumps({"seconds": elapsed, "saved": len(saved), "problems": problems}))
+        return 1 if problems else 0
     print(
         f"{len(rows)} payments typed at {args.key_delay} ms a key, {args.latency} ms latency"
         f"{f', offline from row {args.offline_at}' if args.offline_at else ''}:"
