@@ -231,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         saved = saved_on_page(page)
         problems = differences(rows, saved)
+        if problems:  # what the page said instead
+            problems.append(page.url + "\n" + page.locator("main").inner_text()[:3000])
         browser.close()
     if args.json:
         print(json.dumps({"seconds": elapsed, "saved": len(saved), "problems": problems}))
