@@ -247,3 +247,33 @@ def test_the_printed_receipt_carries_no_page_message(e2e_fund, open_as):
     page.emulate_media(media="print")
     assert page.locator(".receipt").is_visible()
     assert page.locator(".messages").count() == 0 or not page.locator(".messages").is_visible()
+
+
+def test_a_late_answer_never_lands_in_the_amount_being_typed(e2e_fund, open_as):
+    """The look-up answers after Ctrl+A in the amount box and before "60" is typed: the box
+    must read 60, not "30.0060" (seen under load in CI); a row left with Enter, Enter still
+    takes the plan amount."""
+    page, _net = batch_page(e2e_fund, open_as)
+    held = []
+    page.route("**/contributions/lookup/**", lambda route: held.append(route))
+    first, second = e2e_fund.members[0], e2e_fund.members[1]
+    page.locator("#rows input[name=number]").first.focus()
+    page.keyboard.type(first.number, delay=20)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+a")
+    page.wait_for_timeout(100)
+    held.pop().continue_()  # the answer arrives while the person is in the amount box
+    page.wait_for_function("() => document.querySelector('#row-1 .who .name')")
+    page.keyboard.type("60", delay=20)
+    page.keyboard.press("Enter")
+    page.keyboard.type(second.number, delay=20)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(100)
+    held.pop().continue_()
+    page.wait_for_function("() => document.querySelector('#row-2 .who .name')")
+    page.keyboard.press("Enter")
+    assert page.locator("#row-1 input[name=amount]").input_value() == "60"
+    assert page.locator("#row-2 input[name=amount]").input_value() == "30.00"
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".messages .success")
+    assert saved_payments(e2e_fund.fund) == [(first.number, PLAN * 2), (second.number, PLAN)]

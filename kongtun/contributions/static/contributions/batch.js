@@ -90,11 +90,11 @@
   function resetRow(tr, n) {
     tr.className = "";
     tr.id = "row-" + n;
-    ["asked", "member", "state"].forEach(function (k) { delete tr.dataset[k]; });
+    ["asked", "member", "state", "name", "plan"].forEach(function (k) { delete tr.dataset[k]; });
     tr.querySelector(".rownum").textContent = String(n);
     tr.querySelectorAll("input").forEach(function (i) {
       i.value = "";
-      ["autofocus", "aria-invalid", "aria-describedby"].forEach(function (a) { i.removeAttribute(a); });
+      ["autofocus", "aria-invalid", "aria-describedby", "placeholder"].forEach(function (a) { i.removeAttribute(a); });
       ["serverInvalid", "auto", "touched"].forEach(function (k) { delete i.dataset[k]; });
     });
     tr.querySelector(".who").textContent = "";
@@ -136,13 +136,25 @@
     tr.dataset.state = "found";
     tr.dataset.name = m.name;
     showMember(tr, m);
+    tr.dataset.plan = m.amount || "";
+    fillPlan(tr, false);
+    changed();
+  }
+
+  // The plan's amount goes into an amount box the person has not typed in. Never into the
+  // box they are in (an answer arriving between Ctrl+A and "60" would make "30.0060"): there
+  // it is shown as a hint and filled when they leave the box, or at save.
+  function fillPlan(tr, evenIfFocused) {
     var amount = amountInput(tr);
-    if (m.amount && !amount.dataset.touched && (!amount.value || amount.dataset.auto)) {
-      amount.value = m.amount;
+    var plan = tr.dataset.plan;
+    if (!plan || amount.dataset.touched || (amount.value && !amount.dataset.auto)) return;
+    if (document.activeElement === amount && !evenIfFocused) { amount.placeholder = plan; return; }
+    amount.placeholder = "";
+    if (amount.value !== plan) {
+      amount.value = plan;
       amount.dataset.auto = "1";
       forgetServerVerdict(amount);
     }
-    changed();
   }
 
   function showChoices(tr, matches) {
@@ -249,7 +261,7 @@
         rows: rows().map(function (tr) {
           var a = amountInput(tr);
           return { n: numberInput(tr).value, a: a.value, auto: !!a.dataset.auto, t: !!a.dataset.touched,
-            m: tr.dataset.member || "", who: tr.dataset.name || "" };
+            m: tr.dataset.member || "", who: tr.dataset.name || "", p: tr.dataset.plan || "" };
         })
       }));
     } catch (e) { /* a full or private storage: the page still works, only without the copy */ }
@@ -271,6 +283,7 @@
       if (r.t) a.dataset.touched = "1";
       if (r.m) {
         tr.dataset.member = r.m; tr.dataset.asked = r.n; tr.dataset.state = "found"; tr.dataset.name = r.who;
+        if (r.p) tr.dataset.plan = r.p;
         var who = tr.querySelector(".who"); who.textContent = "";
         var name = document.createElement("div"); name.className = "name"; name.textContent = r.who; who.appendChild(name);
       } else if (r.n) {
@@ -308,6 +321,8 @@
     if (saving) return;
     if (!typedRows().length) { say(msg("msgNothing"), true); return; }
     if (pending > 0) { saveWanted = true; say(msg("msgWaiting")); return; }
+    rows().forEach(function (tr) { fillPlan(tr, true); });
+    changed();
     if (repeats() && confirmRepeats && !confirmRepeats.checked) {
       repeatsBox.hidden = false;
       say(msg("msgConfirmRepeats"), true);
@@ -387,11 +402,19 @@
     if (e.target.name === "number") {
       var tr = e.target.closest("tr");
       if (tr.dataset.asked && tr.dataset.asked !== e.target.value.trim()) {
-        delete tr.dataset.member; delete tr.dataset.name;
+        delete tr.dataset.member; delete tr.dataset.name; delete tr.dataset.plan;
+        amountInput(tr).placeholder = "";
         tr.dataset.state = "typing";
       }
     }
     changed();
+  });
+  body.addEventListener("focusout", function (e) {
+    if (e.target.name !== "amount") return;
+    var tr = e.target.closest("tr");
+    var before = e.target.value;
+    fillPlan(tr, true);
+    if (e.target.value !== before) changed();
   });
   form.addEventListener("change", function (e) { if (!body.contains(e.target)) store(); });
   form.addEventListener("submit", function (e) {
