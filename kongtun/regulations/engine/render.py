@@ -88,6 +88,9 @@ _PERIOD = {
     "year": gettext_noop("year"),
     "lifetime": gettext_noop("lifetime"),
     "month": gettext_noop("month"),
+    "night": gettext_noop("night"),
+    "day": gettext_noop("day"),
+    "counted_year": gettext_noop("counted year of membership"),
     "baht": gettext_noop("baht"),
     "units": gettext_noop("units"),
     "times": gettext_noop("claims"),
@@ -514,9 +517,18 @@ def render_error_message(error: FormatError, lang: str = "th") -> str:
     from django.utils.translation import gettext, override
 
     with override(lang):
-        return format_message(
-            gettext(ERRORS.get(error.code, error.code)), error.params, _spell(lang)
-        )
+        params = dict(error.params)
+        if "person" in params:
+            params["person"] = gettext(_RELATIVE.get(params["person"], params["person"]))
+        if "per" in params:
+            params["per"] = gettext(_PERIOD.get(params["per"], params["per"]))
+        text = format_message(gettext(ERRORS.get(error.code, error.code)), params, _spell(lang))
+        if params.get("clause"):
+            text = gettext("Clause %(clause)s: %(text)s") % {
+                "clause": params["clause"],
+                "text": text,
+            }
+        return text
 
 
 def render_error(error: FormatError, lang: str = "th") -> str:
