@@ -43,6 +43,23 @@ class DraftWarning:
 
 
 def check_draft(reg: Regulation) -> list[DraftWarning]:
+    """Every warning; each names its benefit (or shared cap) by code in ``benefit`` (or
+    ``group``) and by name in ``benefit_name_th`` / ``benefit_name_en`` (``group_name_th``),
+    so the Thai text never shows a code."""
+    out = _check(reg)
+    names = {b.code: (b.name_th, b.name_en) for b in reg.benefits}
+    groups = {g.name: g.name_th for g in reg.group_caps}
+    for w in out:
+        code = w.params.get("benefit")
+        if code in names:
+            w.params["benefit_name_th"], w.params["benefit_name_en"] = names[code]
+        group = w.params.get("group")
+        if groups.get(group):
+            w.params["group_name_th"] = groups[group]
+    return out
+
+
+def _check(reg: Regulation) -> list[DraftWarning]:
     out: list[DraftWarning] = []
     if not reg.benefits:
         out.append(DraftWarning("no_benefits", "benefits"))
