@@ -108,18 +108,19 @@ def _continuous_start(
     j, e = _month_index(join), _month_index(d)
     paid: dict[int, int] = {}
     offset = 0
-    any_paid = False
+    any_paid = False  # a month that has started by ``d`` was paid (not only months ahead)
     for p in sorted(history.payments, key=lambda x: x.paid_on):
         if p.paid_on > d:
             continue
-        any_paid = True
         if p.period_start is None:
             first = j + offset
             offset += p.months_covered
         else:
             first = _month_index(p.period_start)
+        if first <= e:
+            any_paid = True
         day = p.paid_on.toordinal()
-        for m in range(first, first + p.months_covered):
+        for m in range(first, min(first + p.months_covered, e + 1)):
             if paid.get(m, day + 1) > day:
                 paid[m] = day
     if not any_paid:
