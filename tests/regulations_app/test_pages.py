@@ -197,6 +197,18 @@ def test_the_check_lists_warnings_before_a_vote_and_approval_asks_to_confirm_the
         "effective_date": "2024-04-01",
     }
     assert client.post(base(draft) + "approve/", approval).status_code == 400
+    # Overlapping tiers are refused even when the meeting saw the warning: the service says so.
+    refused = client.post(base(draft) + "approve/", {**approval, "warnings_read": "on"})
+    assert refused.status_code == 400
+    assert "Tiers overlap; correct the draft before approving it" in refused.content.decode()
+    # A gap between tiers is a warning the meeting may accept.
+    gap = draft.content.replace(
+        "- {lower: {years: 1, days: 1}, upper: {years: 2}, amount: 5000}",
+        "- {lower: {years: 1, months: 6}, upper: {years: 2}, amount: 5000}",
+    )
+    assert client.post(base(draft) + "edit/yaml/", {"content": gap}).status_code == 302
+    assert "gap between tiers" in client.get(base(draft) + "check/").content.decode()
+    assert client.post(base(draft) + "approve/", approval).status_code == 400
     response = client.post(base(draft) + "approve/", {**approval, "warnings_read": "on"})
     assert response.status_code == 302
     draft.refresh_from_db()
