@@ -324,14 +324,15 @@ def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
                 shown = ", ".join(str(_(_LEVEL.get(v, v))) for v in values)
                 view.conditions.append(Rule(label % {"levels": shown}, clause))
 
-    dl = b.filing_deadline
+    dl = b.filing_deadline or reg.membership.filing_deadline
     if dl is not None:
         text = (
             _("the claim is filed within %(days)s days of the discharge from hospital")
             if dl.counted_from == "discharge"
             else _("the claim is filed within %(days)s days of the event")
         ) % {"days": dl.days}
-        view.waiting.append(Rule(text, dl.clause or b.clause))
+        default = b.clause if b.filing_deadline else reg.membership.clause
+        view.waiting.append(Rule(text, dl.clause or default))
     if b.general_waiting:
         for w in reg.membership.waiting_periods:
             view.waiting.append(Rule(waiting_text(w), w.clause or reg.membership.clause))
@@ -406,6 +407,16 @@ def describe(reg: Regulation) -> dict[str, Any]:
     for w in m.waiting_periods:
         membership.append(
             Rule(_("every benefit: %(rule)s") % {"rule": waiting_text(w)}, w.clause or m.clause)
+        )
+    if m.filing_deadline is not None:
+        dl = m.filing_deadline
+        text = (
+            _("the claim is filed within %(days)s days of the discharge from hospital")
+            if dl.counted_from == "discharge"
+            else _("the claim is filed within %(days)s days of the event")
+        ) % {"days": dl.days}
+        membership.append(
+            Rule(_("every benefit: %(rule)s") % {"rule": text}, dl.clause or m.clause)
         )
     if m.continuity is not None:
         text = (

@@ -613,3 +613,15 @@ def test_every_new_clause_survives_dump_and_load() -> None:
     for text in (TIME_RULES, DEADLINES, PER_YEAR, CONTINUOUS, BIRTH, PERSON):
         r = reg(text)
         assert load_regulation(dump_regulation(r)) == r
+
+
+def test_the_thaneun_demo_regulation_has_a_filing_deadline_for_every_benefit() -> None:
+    """ข้อ 20 of the demo regulation: "ยื่นคำขอภายใน 90 วันนับแต่วันเกิดเหตุ เว้นแต่คณะกรรมการมีมติ
+    ผ่อนผันเป็นกรณีไป". A birth on 1 Mar 2567 filed on 31 May 2567 (91 days) is late."""
+    r = load_prototype("thaneun")
+    m = member(date(2020, 1, 1))
+    late = decide(r, m, event("birth", date(2024, 3, 1), as_of=date(2024, 5, 31)))
+    assert failed(late) == ["filing_deadline"]
+    assert step(late, "filing_deadline").clause == "20"
+    on_time = decide(r, m, event("birth", date(2024, 3, 1), as_of=date(2024, 5, 30)))
+    assert on_time.eligible and on_time.amount == D("1000.00")

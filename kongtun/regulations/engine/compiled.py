@@ -208,7 +208,8 @@ def _benefit(reg: Regulation, b: Benefit) -> CompiledBenefit:
     c = b.conditions
     level_attr = {"education": "school_level", "disability": "disability_level"}.get(b.kind)
     tier_clause = (b.tiers.clause or b.clause) if b.tiers else None
-    dl, cy = b.filing_deadline, b.counted_years
+    dl, cy = b.filing_deadline or m.filing_deadline, b.counted_years
+    dl_default = b.clause if b.filing_deadline else m.clause
     return CompiledBenefit(
         code=b.code,
         kind=b.kind,
@@ -242,7 +243,7 @@ def _benefit(reg: Regulation, b: Benefit) -> CompiledBenefit:
         running_amount_caps=tuple(x for x in caps if x.measure == "amount" and x.period != "event"),
         deadline_days=dl.days if dl else None,
         deadline_from=dl.counted_from if dl else "event",
-        deadline_clause=(dl.clause or b.clause) if dl else None,
+        deadline_clause=(dl.clause or dl_default) if dl else None,
         counted_basis=cy.basis if cy else "membership",
         counted_remainder=cy.remainder if cy else "down",
         counted_clause=(cy.clause or b.clause) if cy else b.clause,

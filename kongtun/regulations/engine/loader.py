@@ -400,6 +400,19 @@ def _check(reg: Regulation) -> list[FormatError]:
         clause(w.clause, f"membership.waiting_periods[{i}].clause")
     for i, r in enumerate(m.requirements):
         clause(r.clause, f"membership.requirements[{i}].clause")
+    if m.filing_deadline is not None:
+        clause(m.filing_deadline.clause, "membership.filing_deadline.clause")
+        if m.filing_deadline.days <= 0:
+            add(
+                FormatError(
+                    "membership.filing_deadline.days",
+                    "general_deadline_not_positive",
+                    {
+                        "value": m.filing_deadline.days,
+                        "clause": m.filing_deadline.clause or m.clause,
+                    },
+                )
+            )
     if m.continuity is not None:
         clause(m.continuity.clause, "membership.continuity.clause")
         if m.continuity.grace_days < 0:

@@ -73,6 +73,9 @@ ERRORS: dict[str, str] = {
     "deadline_not_positive": gettext_noop(
         "%(benefit)s: the days within which a claim must be filed must be at least 1, not %(value)s"
     ),
+    "general_deadline_not_positive": gettext_noop(
+        "the days within which a claim must be filed must be at least 1, not %(value)s"
+    ),
     "counted_years_unused": gettext_noop(
         "%(benefit)s: the way years are counted is given, but the amount is not paid per "
         "counted year"

@@ -247,6 +247,16 @@ class Requirement(_Strict):
 
 
 @dataclass(frozen=True)
+class FilingDeadline(_Strict):
+    """ "ยื่นคำขอภายใน 90 วันนับแต่วันเกิดเหตุ": the claim must be filed at most ``days`` days
+    after the event (or the discharge from hospital), the start day not counted."""
+
+    days: int
+    counted_from: Literal["event", "discharge"] = "event"
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class Membership(_Strict):
     clause: str | None = None
     entry_age: AgeRange | None = None
@@ -258,6 +268,8 @@ class Membership(_Strict):
     waiting_periods: tuple[WaitingPeriod, ...] = ()
     requirements: tuple[Requirement, ...] = ()
     continuity: Continuity | None = None
+    #: For every benefit that does not set its own.
+    filing_deadline: FilingDeadline | None = None
 
 
 @dataclass(frozen=True)
@@ -366,16 +378,6 @@ class GroupCap(_Strict):
 
     def __post_init__(self) -> None:
         _fix_money(self, "amount")
-
-
-@dataclass(frozen=True)
-class FilingDeadline(_Strict):
-    """ "ยื่นคำขอภายใน 90 วันนับแต่วันเกิดเหตุ": the claim must be filed at most ``days`` days
-    after the event (or the discharge from hospital), the start day not counted."""
-
-    days: int
-    counted_from: Literal["event", "discharge"] = "event"
-    clause: str | None = None
 
 
 @dataclass(frozen=True)
