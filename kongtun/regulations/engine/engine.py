@@ -49,11 +49,6 @@ def _status_on(history: MemberHistory, d: date) -> str:
     return status
 
 
-def _paid_months(history: MemberHistory, d: date) -> int:
-    """Months paid for by payments made on or before ``d``, ahead or not (for arrears)."""
-    return sum(p.months_covered for p in history.payments if p.paid_on <= d)
-
-
 def _month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
@@ -65,33 +60,41 @@ def _counted_months(history: MemberHistory, d: date) -> tuple[int, int]:
     Money paid ahead covers future months: it is not past membership, so it never advances a
     waiting period, a tier or a pension. A payment with ``period_start`` covers those calendar
     months; one without it covers the next months after the earlier payments, from the join
-    month. The count never exceeds the whole months since joining.
+    month (as the books number them). The count never exceeds the whole months since joining.
     """
-    join = history.join_date
-    e = _month_index(d)
-    counted = paid = offset = 0
-    sequential: list[tuple[date, int]] = []
+    e = d.year * 12 + d.month
+    counted = paid = 0
+    sequential: list[tuple[date, int]] | None = None
     for p in history.payments:
         if p.paid_on > d:
             continue
         n = p.months_covered
         paid += n
-        if p.period_start is None:
+        ps = p.period_start
+        if ps is None:
+            if sequential is None:
+                sequential = []
             sequential.append((p.paid_on, n))
             continue
-        ended = e - _month_index(p.period_start)
-        counted += n if ended >= n else ended if ended > 0 else 0
-    if sequential:
-        since = completed_months(join, d)  # membership months that have ended
+        ended = e - ps.year * 12 - ps.month  # its calendar months that ended before d's month
+        if ended >= n:
+            counted += n
+        elif ended > 0:
+            counted += ended
+    whole = completed_months(history.join_date, d)  # membership months that have ended
+    if sequential is not None:
         sequential.sort(key=lambda x: x[0])
+        offset = 0
         for _, n in sequential:
-            ended = since - offset
-            counted += n if ended >= n else ended if ended > 0 else 0
+            ended = whole - offset
+            if ended >= n:
+                counted += n
+            elif ended > 0:
+                counted += ended
             offset += n
-    whole = completed_months(join, d)
     if counted > whole:
-        counted = whole
-    return max(0, counted), paid - max(0, counted)
+        counted = whole if whole > 0 else 0
+    return counted, paid - counted
 
 
 def _continuous_start(
@@ -279,7 +282,8 @@ def decide(regulation: Regulation, history: MemberHistory, event: Event) -> Deci
         t.add("waiting_period", w.clause, params, met_on <= ev)
 
     if idx.arrears_max is not None:
-        covered = _paid_months(history, ev)
+        counted, ahead = m.counted()
+        covered = counted + ahead  # months paid ahead do count against arrears
         anchor = join
         if idx.arrears_from == "first_payment":
             anchor = _first_payment(history, ev) or join
