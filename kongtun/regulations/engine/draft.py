@@ -301,7 +301,7 @@ def _most(
     rate = _max_rate(b)
     if rate is None:
         return []
-    per_unit = b.per in ("night", "child", "month")
+    per_unit = b.per in ("night", "child", "month", "day", "counted_year")
 
     def bound(period: str, measure: str) -> int | None:
         """Tightest unit/claim count in ``period``; a wider period's cap bounds it too."""
