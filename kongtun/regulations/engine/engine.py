@@ -4,11 +4,15 @@ Order of work, so that the trace reads like a committee's reasoning:
 
 1. Gates (all are evaluated and shown, so a refusal lists every reason): event not after
    ``as_of``, not before joining, death rules, status on the event date, whose event it is,
-   conditions on the subject, waiting periods, arrears, required details, the tier or level,
-   limits on the number of claims.
-2. Amount: units (nights, children, months …) limited by unit caps; units × rate; caps per
-   event; the relative's fraction (a fraction of *the member's* amount for this event); then
-   caps per year and per lifetime, the benefit's own and its groups', against past claims.
+   conditions on the subject (when they bind that person), the filing deadline, waiting
+   periods, arrears, required details, the tier or level, limits on the number of claims.
+2. Amount: units (nights, days, children, months, counted years …) limited by unit caps;
+   units × rate; caps per event; linked parts of the same event; the relative's fraction (a
+   fraction of *the member's* amount for this event); then caps per year and per lifetime, the
+   benefit's own and its groups', against past claims.
+
+Time is membership only once it has passed: a month of contributions counts for waiting
+periods, tiers and counted years when it has ended by the event date (decision 0020).
 
 Rounding: only the relative's fraction can produce satang fractions; it is rounded half up to
 2 places. Units granted after a baht cap = the units at least partly paid for.
