@@ -177,12 +177,15 @@ class ClaimInput:
         return cls(**values)
 
 
-def event_of(data: ClaimInput, *, as_of: dt.date) -> Event:
+def event_of(data: ClaimInput, *, as_of: dt.date, filed_on: dt.date | None = None) -> Event:
+    """The engine's event; ``filed_on`` (the claim's filing day, for a filing deadline) is
+    ``as_of`` for a claim being filed now, the recorded day when it is decided again."""
     assert data.event_date is not None
     return Event(
         benefit=data.benefit,
         date=data.event_date,
         as_of=as_of,
+        filed_on=filed_on,
         relative=data.relative or "self",  # type: ignore[arg-type]
         nights=data.nights,
         children=data.children,
@@ -226,6 +229,7 @@ def claim_preview(
     data: ClaimInput,
     today: dt.date | None = None,
     exclude_claims: tuple[int, ...] = (),
+    filed_on: dt.date | None = None,
 ) -> Preview:
     """Run the engine on a claim without saving it. Raises ValidationError (keyed by field)
     for input that cannot be a claim; returns the decision otherwise, eligible or not."""
@@ -271,7 +275,7 @@ def claim_preview(
             }
         )
     history = member_history(member, on=data.event_date, exclude_claims=exclude_claims)
-    decision = decide(regulation, history, event_of(data, as_of=today))
+    decision = decide(regulation, history, event_of(data, as_of=today, filed_on=filed_on))
     _refuse_bad_input(decision)
     return Preview(
         member=member,
@@ -647,7 +651,9 @@ def _recheck_caps(claim: Claim) -> None:
     regulation = regulation_of(claim.regulation_version)
     history = member_history(claim.member, on=claim.event_date, exclude_claims=[claim.pk])
     data = ClaimInput.from_claim(claim)
-    decision = decide(regulation, history, event_of(data, as_of=claim.decided_on))
+    decision = decide(
+        regulation, history, event_of(data, as_of=claim.decided_on, filed_on=claim.filed_on)
+    )
     if not decision.eligible or decision.amount < claim.amount_proposed:
         raise ValidationError(
             {
@@ -681,7 +687,13 @@ def claim_redecide(
     data = ClaimInput(
         **{**data.__dict__, "member_number": claim.member.number, "benefit": claim.benefit}
     )
-    preview = claim_preview(fund=claim.fund, data=data, today=today, exclude_claims=(claim.pk,))
+    preview = claim_preview(
+        fund=claim.fund,
+        data=data,
+        today=today,
+        exclude_claims=(claim.pk,),
+        filed_on=claim.filed_on,
+    )
     _snapshot(claim, preview)
     claim.event_date = data.event_date
     claim.relative = data.relative or "self"

@@ -23,7 +23,9 @@ from kongtun.regulations.engine import (
 )
 from kongtun.regulations.engine.render import (
     _LEVEL,
+    _MARITAL,
     _RELATIVE,
+    _REMAINDER,
     _SEX,
     _names,
     _units,
@@ -56,7 +58,9 @@ def _per(per: str) -> str:
         "delivery": _("per delivery"),
         "child": _("per child"),
         "night": _("per night"),
+        "day": _("per day"),
         "visit": _("per visit"),
+        "counted_year": _("per counted year of membership"),
         "month": _("per month"),
         "year": _("per year"),
     }.get(per, per)
@@ -138,6 +142,7 @@ def _basis(basis: str) -> str:
         "membership": _("by length of membership"),
         "since_first_payment": _("by time since the first payment"),
         "contributions": _("by months of contributions paid"),
+        "continuous": _("by time of unbroken payment"),
         "age": _("by age"),
     }.get(basis, basis)
 
@@ -148,6 +153,8 @@ def waiting_text(w: WaitingPeriod) -> str:
         return _("member for at least %(duration)s") % {"duration": d}
     if w.basis == "since_first_payment":
         return _("at least %(duration)s since the first payment") % {"duration": d}
+    if w.basis == "continuous":
+        return _("contributions paid without a break for at least %(duration)s") % {"duration": d}
     return _("contributions paid for at least %(duration)s") % {"duration": d}
 
 
@@ -209,12 +216,41 @@ def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
             Rule(_("by tiers (table), %(per)s") % {"per": per}, b.tiers.clause or b.clause)
         )
         for band in b.tiers.bands:
-            view.table.append((_band(band), format_baht(band.amount)))
+            text = _band(band)
+            if band.clause:
+                text = _("%(band)s (clause %(clause)s)") % {"band": text, "clause": band.clause}
+            view.table.append((text, format_baht(band.amount)))
     elif b.levels:
         view.table_title = _("by level")
         view.amount.append(Rule(_("by level (table), %(per)s") % {"per": per}, b.clause))
         for lv in b.levels:
             view.table.append((str(_(_LEVEL.get(lv.level, lv.level))), format_baht(lv.amount)))
+
+    if b.per == "counted_year":
+        cy = b.counted_years
+        basis = cy.basis if cy else "membership"
+        rule = cy.remainder if cy else "down"
+        view.amount.append(
+            Rule(
+                _("years counted %(basis)s; %(rule)s")
+                % {"basis": _basis(basis), "rule": _(_REMAINDER[rule])},
+                (cy.clause if cy else None) or b.clause,
+            )
+        )
+    for part in b.parts:
+        name = part.name_en if is_en() and part.name_en else part.name_th
+        text = _("with it, in the same event: %(name)s %(amount)s baht %(per)s") % {
+            "name": name,
+            "amount": format_baht(part.amount),
+            "per": _per(part.per),
+        }
+        if part.max_units is not None:
+            text += ", " + _("at most %(cap)s") % {
+                "cap": _units(part.max_units, part.per, ngettext)
+            }
+        if part.max_amount is not None:
+            text += ", " + _("at most %(cap)s baht") % {"cap": format_baht(part.max_amount)}
+        view.amount.append(Rule(text, part.clause or b.clause))
 
     relatives = b.relatives or ()
     if not relatives:
@@ -234,6 +270,31 @@ def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
     c = b.conditions
     if c is not None:
         clause = c.clause or b.clause
+        if c.applies_to:
+            who = _names([str(_(_RELATIVE.get(x, x))) for x in c.applies_to])
+            view.conditions.append(
+                Rule(_("the conditions below apply to: %(who)s") % {"who": who}, clause)
+            )
+        if c.marital_status:
+            shown = ", ".join(str(_(_MARITAL.get(x, x))) for x in c.marital_status)
+            view.conditions.append(
+                Rule(_("marital status: %(status)s") % {"status": shown}, clause)
+            )
+        if c.has_children is not None:
+            view.conditions.append(
+                Rule(str(_("has children") if c.has_children else _("has no children")), clause)
+            )
+        if c.has_minor_child is not None:
+            view.conditions.append(
+                Rule(
+                    str(
+                        _("has a child under the legal age (under 20 on the day of the event)")
+                        if c.has_minor_child
+                        else _("has no child under the legal age")
+                    ),
+                    clause,
+                )
+            )
         if c.sex:
             view.conditions.append(Rule(str(_(_SEX[c.sex])), clause))
         if c.min_age is not None and c.max_age is not None:
@@ -263,6 +324,15 @@ def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
                 shown = ", ".join(str(_(_LEVEL.get(v, v))) for v in values)
                 view.conditions.append(Rule(label % {"levels": shown}, clause))
 
+    dl = b.filing_deadline or reg.membership.filing_deadline
+    if dl is not None:
+        text = (
+            _("the claim is filed within %(days)s days of the discharge from hospital")
+            if dl.counted_from == "discharge"
+            else _("the claim is filed within %(days)s days of the event")
+        ) % {"days": dl.days}
+        default = b.clause if b.filing_deadline else reg.membership.clause
+        view.waiting.append(Rule(text, dl.clause or default))
     if b.general_waiting:
         for w in reg.membership.waiting_periods:
             view.waiting.append(Rule(waiting_text(w), w.clause or reg.membership.clause))
@@ -338,6 +408,30 @@ def describe(reg: Regulation) -> dict[str, Any]:
         membership.append(
             Rule(_("every benefit: %(rule)s") % {"rule": waiting_text(w)}, w.clause or m.clause)
         )
+    if m.filing_deadline is not None:
+        dl = m.filing_deadline
+        text = (
+            _("the claim is filed within %(days)s days of the discharge from hospital")
+            if dl.counted_from == "discharge"
+            else _("the claim is filed within %(days)s days of the event")
+        ) % {"days": dl.days}
+        membership.append(
+            Rule(_("every benefit: %(rule)s") % {"rule": text}, dl.clause or m.clause)
+        )
+    if m.continuity is not None:
+        text = (
+            _(
+                "payment is unbroken while each month is paid by its end; after a gap it is "
+                "counted again from the start"
+            )
+            if m.continuity.reset_after_gap
+            else _(
+                "payment is unbroken while each month is paid by its end; a gap's days are left out"
+            )
+        )
+        if m.continuity.grace_days:
+            text += " " + _("(%(days)s days of grace)") % {"days": m.continuity.grace_days}
+        membership.append(Rule(text, m.continuity.clause or m.clause))
     if m.arrears is not None:
         membership.append(
             Rule(

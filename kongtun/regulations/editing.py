@@ -282,6 +282,11 @@ def benefit_initial(b: dict[str, Any]) -> dict[str, Any]:
             "max_age": c.get("max_age"),
             "min_grade_average": c.get("min_grade_average"),
             "cond_clause": c.get("clause", ""),
+            "deadline_days": (b.get("filing_deadline") or {}).get("days"),
+            "deadline_from": (b.get("filing_deadline") or {}).get("counted_from", "event"),
+            "deadline_clause": (b.get("filing_deadline") or {}).get("clause", ""),
+            "counted_basis": (b.get("counted_years") or {}).get("basis", ""),
+            "counted_remainder": (b.get("counted_years") or {}).get("remainder", "down"),
         },
         "bands": [
             {
@@ -292,6 +297,7 @@ def benefit_initial(b: dict[str, Any]) -> dict[str, Any]:
                     else {"upper_inclusive": True}
                 ),
                 "amount": band.get("amount"),
+                "clause": band.get("clause", ""),
             }
             for band in tiers.get("bands", [])
         ],
@@ -367,6 +373,8 @@ def benefit_apply(
         upper = _bound(r, "upper")
         if upper is not None:
             band["upper"] = upper
+        if r.get("clause"):
+            band["clause"] = r["clause"].strip()
         band_rows.append(band)
     level_rows = [{"level": r["level"], "amount": _num(r["amount"])} for r in rows(levels)]
     if d.get("amount") is not None:
@@ -403,6 +411,28 @@ def benefit_apply(
     else:
         cond.pop("clause", None)
     b["conditions"] = cond
+    if d.get("deadline_days"):
+        b["filing_deadline"] = _drop_empty(
+            {
+                "days": _num(d["deadline_days"]),
+                "counted_from": None
+                if d.get("deadline_from") in (None, "", "event")
+                else d["deadline_from"],
+                "clause": d.get("deadline_clause") or None,
+            }
+        )
+    else:
+        b.pop("filing_deadline", None)
+    if d["per"] == "counted_year":
+        b["counted_years"] = _drop_empty(
+            {
+                "basis": d.get("counted_basis") or None,
+                "remainder": d.get("counted_remainder") or None,
+                "clause": (b.get("counted_years") or {}).get("clause"),
+            }
+        )
+    else:
+        b.pop("counted_years", None)
     if d.get("general_waiting"):
         b.pop("general_waiting", None)
     else:

@@ -36,14 +36,17 @@ PER_CHOICES = [
     ("delivery", _("per delivery")),
     ("child", _("per child")),
     ("night", _("per night")),
+    ("day", _("per day")),
     ("visit", _("per visit")),
     ("month", _("per month")),
     ("year", _("per year")),
+    ("counted_year", _("per counted year of membership")),
 ]
 WAIT_BASIS = [
     ("membership", _("membership (from the join date)")),
     ("since_first_payment", _("time since the first payment")),
     ("contributions", _("months of contributions paid")),
+    ("continuous", _("contributions paid without a break")),
 ]
 TIER_BASIS = [("", "—"), *WAIT_BASIS, ("age", _("age"))]
 PERIODS = [("event", _("per claim")), ("year", _("per year")), ("lifetime", _("lifetime"))]
@@ -245,7 +248,7 @@ class GroupCapForm(ClauseChoiceMixin, forms.Form):
 
 
 class BenefitForm(ClauseChoiceMixin, forms.Form):
-    clause_fields = ("clause", "tiers_clause", "cond_clause")
+    clause_fields = ("clause", "tiers_clause", "cond_clause", "deadline_clause")
     name_th = forms.CharField(label=_("name (Thai)"), max_length=200)
     name_en = forms.CharField(label=_("name (English)"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=KIND_CHOICES)
@@ -275,6 +278,37 @@ class BenefitForm(ClauseChoiceMixin, forms.Form):
         label=_("minimum grade average"), required=False, min_value=0, max_value=4, decimal_places=2
     )
     cond_clause = forms.CharField(label=_("clause of the conditions"), required=False)
+    deadline_days = forms.IntegerField(
+        label=_("file the claim within (days)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text=_("Leave empty when the regulation sets no deadline."),
+    )
+    deadline_from = forms.ChoiceField(
+        label=_("counted from"),
+        required=False,
+        choices=[
+            ("event", _("the day of the event")),
+            ("discharge", _("the discharge from hospital")),
+        ],
+    )
+    deadline_clause = forms.CharField(label=_("clause of the deadline"), required=False)
+    counted_basis = forms.ChoiceField(
+        label=_("years counted on"),
+        required=False,
+        choices=[("", "—"), *WAIT_BASIS],
+        help_text=_("For an amount per counted year only."),
+    )
+    counted_remainder = forms.ChoiceField(
+        label=_("a part of a year"),
+        required=False,
+        choices=[
+            ("down", _("only complete years count")),
+            ("more_than_half", _("more than half a year counts as a year")),
+            ("any", _("any part of a year counts as a year")),
+        ],
+    )
 
 
 class BandForm(forms.Form):
@@ -287,6 +321,9 @@ class BandForm(forms.Form):
     upper_days = _small_int(_("days"))
     upper_inclusive = forms.BooleanField(label=_("inclusive"), required=False, initial=True)
     amount = BahtField(label=_("baht"), positive=False)
+    clause = forms.CharField(
+        label=_("clause of the tier"), required=False, max_length=20, help_text=_("e.g. 16.2")
+    )
 
 
 class LevelForm(forms.Form):

@@ -29,12 +29,13 @@ from kongtun.regulations.engine import (
     FormatError,
     Regulation,
     RegulationFormatError,
+    check_draft,
     dump_regulation,
     load_regulation,
     regulation_from_dict,
 )
 from kongtun.regulations.engine.prototypes import PROTOTYPE_DIR
-from kongtun.regulations.engine.render import render_error
+from kongtun.regulations.engine.render import render_error, render_warning
 from kongtun.regulations.models import RegulationVersion, VersionStatus
 
 #: Larger text is refused before parsing, by the loader (the demo regulations are ~13 kB).
@@ -48,6 +49,19 @@ class RegulationInvalid(ValidationError):
         lang = (get_language() or "th")[:2]
         super().__init__({field: [render_error(e, lang) for e in errors]})
         self.format_errors = errors
+
+
+def overlapping_tiers(reg: Regulation) -> list[str]:
+    """Why a version cannot be approved as it stands: tiers that overlap, so a member could be
+    in two at once and the amount would hang on the order the bands are written. The page's
+    "the meeting saw the warnings" box does not waive this: the service refuses it."""
+    lang = (get_language() or "th")[:2]
+    return [
+        _("Tiers overlap; correct the draft before approving it: %(warning)s")
+        % {"warning": render_warning(w, lang)}
+        for w in check_draft(reg)
+        if w.code == "tier_overlap"
+    ]
 
 
 def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
@@ -297,9 +311,13 @@ def version_approve(
                 )
             ]
     try:
-        parse_content(version.content)
+        reg = parse_content(version.content)
     except ValidationError as exc:
         errors.setdefault("__all__", []).extend(exc.messages)
+    else:
+        errors.setdefault("__all__", []).extend(overlapping_tiers(reg))
+        if not errors["__all__"]:
+            del errors["__all__"]
     if errors:
         raise ValidationError(errors)
     version.status = VersionStatus.APPROVED

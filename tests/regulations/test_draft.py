@@ -57,7 +57,13 @@ def test_overlap_at_exactly_two_years() -> None:
         )
     )
     assert codes(w) == [("tier_overlap", "benefits[0].tiers.bands[1]")]
-    assert w[0].params == {"benefit": "b0", "first": 1, "second": 2}
+    assert {k: w[0].params[k] for k in ("benefit", "first", "second")} == {
+        "benefit": "b0",
+        "first": 1,
+        "second": 2,
+    }
+    # The warning names the benefit as people do, so the Thai text shows no code.
+    assert w[0].params["benefit_name_th"] == "x"
     assert w[0].clause == "1"
 
 

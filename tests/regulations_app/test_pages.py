@@ -105,6 +105,38 @@ def test_edit_tiers_waiting_periods_caps_and_evidence(world, client, draft):
     assert (b.caps[0].period, b.caps[0].times) == ("lifetime", 1)
 
 
+def test_a_filing_deadline_and_a_tiers_own_clause_are_edited_and_shown(world, client, draft):
+    """ "ยื่นคำขอภายใน 90 วันนับแต่วันเกิดเหตุ" set through the benefit form, and the last funeral
+    tier citing its own clause: both kept in the draft and shown on the version page."""
+    client.force_login(world.chair_a)
+    i = benefit_index(draft, "funeral")
+    url = base(draft) + f"edit/benefits/{i}/"
+    response = edit(
+        client,
+        url,
+        {
+            "deadline_days": "90",
+            "deadline_from": "event",
+            "deadline_clause": "16",
+            "band-3-clause": "16",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft.refresh_from_db()
+    b = regulation_of(draft).benefit("funeral")
+    assert (b.filing_deadline.days, b.filing_deadline.clause) == (90, "16")
+    assert b.tiers.bands[3].clause == "16"
+    page = client.get(base(draft)).content.decode()
+    assert "ยื่นคำขอภายใน 90 วันนับแต่วันเกิดเหตุ" in page
+    assert "(ข้อ 16)" in page
+    # Saving the form again keeps both (the form shows what the draft holds).
+    assert edit(client, url, {}).status_code == 302
+    draft.refresh_from_db()
+    assert regulation_of(draft).benefit("funeral") == b
+    refused = edit(client, url, {"deadline_days": "0"})
+    assert refused.status_code == 400
+
+
 def test_units_caps_must_be_whole_numbers(world, client, draft):
     client.force_login(world.chair_a)
     i = benefit_index(draft, "hospital")
@@ -196,6 +228,18 @@ def test_the_check_lists_warnings_before_a_vote_and_approval_asks_to_confirm_the
         "resolution_date": "2024-03-01",
         "effective_date": "2024-04-01",
     }
+    assert client.post(base(draft) + "approve/", approval).status_code == 400
+    # Overlapping tiers are refused even when the meeting saw the warning: the service says so.
+    refused = client.post(base(draft) + "approve/", {**approval, "warnings_read": "on"})
+    assert refused.status_code == 400
+    assert "Tiers overlap; correct the draft before approving it" in refused.content.decode()
+    # A gap between tiers is a warning the meeting may accept.
+    gap = draft.content.replace(
+        "- {lower: {years: 1, days: 1}, upper: {years: 2}, amount: 5000}",
+        "- {lower: {years: 1, months: 6}, upper: {years: 2}, amount: 5000}",
+    )
+    assert client.post(base(draft) + "edit/yaml/", {"content": gap}).status_code == 302
+    assert "gap between tiers" in client.get(base(draft) + "check/").content.decode()
     assert client.post(base(draft) + "approve/", approval).status_code == 400
     response = client.post(base(draft) + "approve/", {**approval, "warnings_read": "on"})
     assert response.status_code == 302

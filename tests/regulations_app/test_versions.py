@@ -204,3 +204,46 @@ def test_the_development_process_draft_becomes_the_first_version(world):
         dt.date(2012, 1, 5),
         "development-process:7",
     )
+
+
+OVERLAP = """
+format: 1
+code: overlap
+title_th: ระเบียบที่ขั้นทับซ้อน
+clauses:
+  - {number: "16", text_th: "เป็นสมาชิกไม่เกิน 2 ปี ได้รับ 3,000 บาท เป็นสมาชิกครบ 2 ปี ได้รับ 5,000 บาท"}
+benefits:
+  - code: funeral
+    kind: death
+    name_th: ค่าจัดการศพ
+    clause: "16"
+    tiers:
+      basis: membership
+      bands:
+        - {upper: {years: 2}, amount: 3000}
+        - {lower: {years: 2}, amount: 5000}
+"""
+
+
+def test_overlapping_tiers_are_refused_by_the_approval_service_itself(world):
+    """ "ไม่เกิน 2 ปี" and "ครบ 2 ปี" both hold on the second anniversary: the service refuses
+    the approval whatever the page's "the meeting saw the warnings" box said, in Thai naming
+    the benefit (not its code) and the clause."""
+    from django.utils import translation
+
+    v = version_import(fund=world.fund_a, content=OVERLAP, actor=None)
+    with translation.override("th"), pytest.raises(ValidationError) as exc:
+        version_approve(
+            version=v,
+            resolution="มติที่ประชุมใหญ่ 1/2567",
+            resolution_date=TODAY,
+            effective_date=TODAY,
+            actor=None,
+            today=TODAY,
+        )
+    (message,) = exc.value.message_dict["__all__"]
+    assert message.startswith("ขั้นทับซ้อนกัน ต้องแก้ร่างก่อนอนุมัติ:")
+    assert "ข้อ 16: ค่าจัดการศพ ขั้นที่ 1 และขั้นที่ 2 ทับซ้อนกัน" in message
+    assert "funeral" not in message
+    v.refresh_from_db()
+    assert v.status == VersionStatus.DRAFT

@@ -38,6 +38,7 @@ class CBand:
     upper: Bound | None
     lower_months: int  # years*12 + months, for the contributions basis
     upper_months: int | None
+    clause: str | None  # the band's own clause, else the tiers' clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,18 @@ class CCap:
 
 
 @dataclass(frozen=True, slots=True)
+class CPart:
+    code: str
+    per: str
+    rate: Decimal
+    clause: str | None
+    max_units: int | None
+    max_amount: Decimal | None
+    name_th: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledBenefit:
     code: str
     kind: str
@@ -70,6 +83,11 @@ class CompiledBenefit:
     relatives: dict[str, tuple[Decimal, str | None]]
     relatives_listed: bool
     cond_clause: str | None
+    #: Whom the conditions bind (empty: everyone covered).
+    cond_applies: frozenset[str]
+    marital: tuple[str, ...]
+    has_children: bool | None
+    has_minor_child: bool | None
     sex: str | None
     min_age: int | None
     max_age: int | None
@@ -81,6 +99,13 @@ class CompiledBenefit:
     unit_caps: tuple[CCap, ...]
     event_amount_caps: tuple[CCap, ...]
     running_amount_caps: tuple[CCap, ...]
+    deadline_days: int | None = None
+    deadline_from: str = "event"
+    deadline_clause: str | None = None
+    counted_basis: str = "membership"
+    counted_remainder: str = "down"
+    counted_clause: str | None = None
+    parts: tuple[CPart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +119,9 @@ class CompiledRegulation:
     arrears_max: int | None
     arrears_from: str
     arrears_clause: str | None
+    continuity_reset: bool = True
+    continuity_grace: int = 0
+    continuity_clause: str | None = None
 
 
 def _wait(w: WaitingPeriod, default_clause: str | None) -> CWait:
@@ -117,7 +145,7 @@ def _wait(w: WaitingPeriod, default_clause: str | None) -> CWait:
     )
 
 
-def _band(i: int, b: Band) -> CBand:
+def _band(i: int, b: Band, default_clause: str | None) -> CBand:
     return CBand(
         number=i + 1,
         amount=b.amount,
@@ -125,6 +153,7 @@ def _band(i: int, b: Band) -> CBand:
         upper=b.upper,
         lower_months=b.lower.years * 12 + b.lower.months,
         upper_months=None if b.upper is None else b.upper.years * 12 + b.upper.months,
+        clause=b.clause or default_clause,
     )
 
 
@@ -178,6 +207,9 @@ def _benefit(reg: Regulation, b: Benefit) -> CompiledBenefit:
         rel = {"self": (ONE, b.clause)}
     c = b.conditions
     level_attr = {"education": "school_level", "disability": "disability_level"}.get(b.kind)
+    tier_clause = (b.tiers.clause or b.clause) if b.tiers else None
+    dl, cy = b.filing_deadline or m.filing_deadline, b.counted_years
+    dl_default = b.clause if b.filing_deadline else m.clause
     return CompiledBenefit(
         code=b.code,
         kind=b.kind,
@@ -185,13 +217,19 @@ def _benefit(reg: Regulation, b: Benefit) -> CompiledBenefit:
         per=b.per,
         rate=b.amount,
         tier_basis=b.tiers.basis if b.tiers else None,
-        tier_clause=(b.tiers.clause or b.clause) if b.tiers else None,
-        bands=tuple(_band(i, x) for i, x in enumerate(b.tiers.bands)) if b.tiers else (),
+        tier_clause=tier_clause,
+        bands=tuple(_band(i, x, tier_clause) for i, x in enumerate(b.tiers.bands))
+        if b.tiers
+        else (),
         levels={lv.level: lv.amount for lv in b.levels},
         level_attr=level_attr if b.levels else None,
         relatives=rel,
         relatives_listed=bool(b.relatives),
         cond_clause=(c.clause or b.clause) if c else None,
+        cond_applies=frozenset(c.applies_to) if c else frozenset(),
+        marital=c.marital_status if c else (),
+        has_children=c.has_children if c else None,
+        has_minor_child=c.has_minor_child if c else None,
         sex=c.sex if c else None,
         min_age=c.min_age if c else None,
         max_age=c.max_age if c else None,
@@ -203,6 +241,25 @@ def _benefit(reg: Regulation, b: Benefit) -> CompiledBenefit:
         unit_caps=tuple(x for x in caps if x.measure == "units"),
         event_amount_caps=tuple(x for x in caps if x.measure == "amount" and x.period == "event"),
         running_amount_caps=tuple(x for x in caps if x.measure == "amount" and x.period != "event"),
+        deadline_days=dl.days if dl else None,
+        deadline_from=dl.counted_from if dl else "event",
+        deadline_clause=(dl.clause or dl_default) if dl else None,
+        counted_basis=cy.basis if cy else "membership",
+        counted_remainder=cy.remainder if cy else "down",
+        counted_clause=(cy.clause or b.clause) if cy else b.clause,
+        parts=tuple(
+            CPart(
+                x.code,
+                x.per,
+                x.amount,
+                x.clause or b.clause,
+                x.max_units,
+                x.max_amount,
+                x.name_th,
+                x.name_en,
+            )
+            for x in b.parts
+        ),
     )
 
 
@@ -218,4 +275,7 @@ def compile_regulation(reg: Regulation) -> CompiledRegulation:
         arrears_max=m.arrears.max_months if m.arrears else None,
         arrears_from=m.arrears.counted_from if m.arrears else "join",
         arrears_clause=(m.arrears.clause or m.clause) if m.arrears else None,
+        continuity_reset=m.continuity.reset_after_gap if m.continuity else True,
+        continuity_grace=m.continuity.grace_days if m.continuity else 0,
+        continuity_clause=(m.continuity.clause or m.clause) if m.continuity else m.clause,
     )

@@ -43,6 +43,23 @@ class DraftWarning:
 
 
 def check_draft(reg: Regulation) -> list[DraftWarning]:
+    """Every warning; each names its benefit (or shared cap) by code in ``benefit`` (or
+    ``group``) and by name in ``benefit_name_th`` / ``benefit_name_en`` (``group_name_th``),
+    so the Thai text never shows a code."""
+    out = _check(reg)
+    names = {b.code: (b.name_th, b.name_en) for b in reg.benefits}
+    groups = {g.name: g.name_th for g in reg.group_caps}
+    for w in out:
+        code = w.params.get("benefit")
+        if code in names:
+            w.params["benefit_name_th"], w.params["benefit_name_en"] = names[code]
+        group = w.params.get("group")
+        if groups.get(group):
+            w.params["group_name_th"] = groups[group]
+    return out
+
+
+def _check(reg: Regulation) -> list[DraftWarning]:
     out: list[DraftWarning] = []
     if not reg.benefits:
         out.append(DraftWarning("no_benefits", "benefits"))
@@ -284,7 +301,7 @@ def _most(
     rate = _max_rate(b)
     if rate is None:
         return []
-    per_unit = b.per in ("night", "child", "month")
+    per_unit = b.per in ("night", "child", "month", "day", "counted_year")
 
     def bound(period: str, measure: str) -> int | None:
         """Tightest unit/claim count in ``period``; a wider period's cap bounds it too."""

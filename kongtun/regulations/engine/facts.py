@@ -27,11 +27,18 @@ MemberStatus = Literal["active", "suspended", "resigned", "deceased"]
 
 @dataclass(frozen=True, slots=True)
 class Payment:
-    """A contribution payment; ``months_covered`` is how many months of contributions it pays."""
+    """A contribution payment; ``months_covered`` is how many months of contributions it pays.
+
+    ``period_start`` is the first day of the first month it covers (the books' natural key).
+    Without it the months are taken in payment order, one after another from the join month.
+    Money paid ahead covers future months: for time-based rules (waiting periods, tiers,
+    pensions) a month counts only once it has ended, never on the day it is paid.
+    """
 
     paid_on: date
     months_covered: int
     amount: Decimal
+    period_start: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +99,19 @@ class Event:
     disability_level: str | None = None
     subject_birth_date: date | None = None
     subject_sex: Literal["female", "male", "F", "M"] | None = None
+    #: ``per: day`` (วันละ): the number of days.
+    days: int | None = None
+    #: The day the claim was filed (for a filing deadline); ``as_of`` when not given.
+    filed_on: date | None = None
+    #: Discharge from hospital, for a deadline counted from it ("นับแต่วันออกจากโรงพยาบาล").
+    discharge_date: date | None = None
+    #: The committee allowed a late claim by resolution; ``deadline_resolution`` names it.
+    deadline_exception: bool = False
+    deadline_resolution: str = ""
+    #: The subject's marital status (single, married, widowed, divorced, separated).
+    marital_status: str | None = None
+    #: Birth dates of the subject's children, for "มีบุตร" and "บุตรที่ยังไม่บรรลุนิติภาวะ".
+    children_birth_dates: tuple[date, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

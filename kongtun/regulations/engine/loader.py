@@ -25,6 +25,7 @@ from kongtun.core.money import MAX_AMOUNT
 from .errors import FormatError, RegulationFormatError
 from .model import (
     FORMAT_VERSION,
+    Benefit,
     Bound,
     Cap,
     Regulation,
@@ -399,6 +400,23 @@ def _check(reg: Regulation) -> list[FormatError]:
         clause(w.clause, f"membership.waiting_periods[{i}].clause")
     for i, r in enumerate(m.requirements):
         clause(r.clause, f"membership.requirements[{i}].clause")
+    if m.filing_deadline is not None:
+        clause(m.filing_deadline.clause, "membership.filing_deadline.clause")
+        if m.filing_deadline.days <= 0:
+            add(
+                FormatError(
+                    "membership.filing_deadline.days",
+                    "general_deadline_not_positive",
+                    {
+                        "value": m.filing_deadline.days,
+                        "clause": m.filing_deadline.clause or m.clause,
+                    },
+                )
+            )
+    if m.continuity is not None:
+        clause(m.continuity.clause, "membership.continuity.clause")
+        if m.continuity.grace_days < 0:
+            add(FormatError("membership.continuity.grace_days", "negative"))
 
     codes: set[str] = set()
     for i, b in enumerate(reg.benefits):
@@ -416,6 +434,9 @@ def _check(reg: Regulation) -> list[FormatError]:
         if b.tiers is not None:
             _tiers(b.tiers, f"{p}.tiers", errs)
             clause(b.tiers.clause, f"{p}.tiers.clause")
+            for j, band in enumerate(b.tiers.bands):
+                clause(band.clause, f"{p}.tiers.bands[{j}].clause")
+        _new_clauses(reg, b, p, numbers, errs)
         if b.levels and b.kind not in ("education", "disability"):
             add(FormatError(f"{p}.levels", "levels_not_allowed"))
         levels: set[str] = set()
@@ -468,6 +489,99 @@ def _check(reg: Regulation) -> list[FormatError]:
 
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # days every year has
+
+#: Words with which a clause's text limits a total ("รวมไม่เกิน 50,000 บาท", "สูงสุดไม่เกิน").
+_CAP_WORDS = ("ไม่เกิน", "สูงสุด")
+
+
+def _new_clauses(
+    reg: Regulation, b: Benefit, p: str, numbers: set[str], errs: list[FormatError]
+) -> None:
+    """Filing deadlines, amounts per counted year, linked parts and conditions on a person:
+    each error carries the clause it is about (``clause``), so the message names it."""
+    add = errs.append
+
+    def clause(value: str | None, path: str) -> None:
+        if value is not None and value not in numbers:
+            add(FormatError(path, "unknown_clause", {"clause": value}))
+
+    dl = b.filing_deadline
+    if dl is not None:
+        clause(dl.clause, f"{p}.filing_deadline.clause")
+        if dl.days <= 0:
+            add(
+                FormatError(
+                    f"{p}.filing_deadline.days",
+                    "deadline_not_positive",
+                    {"value": dl.days, "clause": dl.clause or b.clause, "benefit": b.name_th},
+                )
+            )
+    cy = b.counted_years
+    if cy is not None:
+        clause(cy.clause, f"{p}.counted_years.clause")
+        if b.per != "counted_year":
+            add(
+                FormatError(
+                    f"{p}.counted_years",
+                    "counted_years_unused",
+                    {"clause": cy.clause or b.clause, "benefit": b.name_th},
+                )
+            )
+    if b.per == "counted_year":
+        if b.amount is None:
+            add(
+                FormatError(
+                    f"{p}.amount",
+                    "counted_year_needs_amount",
+                    {"clause": b.clause, "benefit": b.name_th},
+                )
+            )
+        text = reg.clause(b.clause).text_th if b.clause and reg.clause(b.clause) else ""
+        capped = any(c.amount is not None and c.period != "year" for c in b.caps)
+        if not capped and any(word in text for word in _CAP_WORDS):
+            add(
+                FormatError(
+                    f"{p}.caps",
+                    "counted_year_cap_missing",
+                    {"clause": b.clause, "benefit": b.name_th},
+                )
+            )
+    covered = {r.relative for r in b.relatives} or {"self"}
+    unit_detail = {"night": "night", "day": "day"}.get(b.per)
+    part_codes: set[str] = set()
+    for j, part in enumerate(b.parts):
+        q = f"{p}.parts[{j}]"
+        _code(part.code, f"{q}.code", errs)
+        _unique(part.code, f"{q}.code", part_codes, errs)
+        _amount(part.amount, f"{q}.amount", errs)
+        clause(part.clause, f"{q}.clause")
+        if part.max_amount is not None:
+            _amount(part.max_amount, f"{q}.max_amount", errs)
+        if part.max_units is not None and part.max_units < 1:
+            add(FormatError(f"{q}.max_units", "not_positive"))
+        if unit_detail is not None and part.per == unit_detail:
+            add(
+                FormatError(
+                    f"{q}.per",
+                    "part_unit_conflict",
+                    {"clause": part.clause or b.clause, "benefit": b.name_th, "per": part.per},
+                )
+            )
+    c = b.conditions
+    if c is not None:
+        for j, person in enumerate(c.applies_to):
+            if person not in covered:
+                add(
+                    FormatError(
+                        f"{p}.conditions.applies_to[{j}]",
+                        "condition_person_not_covered",
+                        {
+                            "clause": c.clause or b.clause,
+                            "benefit": b.name_th,
+                            "person": person,
+                        },
+                    )
+                )
 
 
 def _code(value: str, path: str, errs: list[FormatError]) -> None:

@@ -70,6 +70,29 @@ ERRORS: dict[str, str] = {
     ),
     "empty_list": gettext_noop("must not be empty"),
     "invalid_day": gettext_noop("day %(day)s does not exist in month %(month)s of every year"),
+    "deadline_not_positive": gettext_noop(
+        "%(benefit)s: the days within which a claim must be filed must be at least 1, not %(value)s"
+    ),
+    "general_deadline_not_positive": gettext_noop(
+        "the days within which a claim must be filed must be at least 1, not %(value)s"
+    ),
+    "counted_years_unused": gettext_noop(
+        "%(benefit)s: the way years are counted is given, but the amount is not paid per "
+        "counted year"
+    ),
+    "counted_year_needs_amount": gettext_noop(
+        "%(benefit)s: an amount per counted year needs the amount for one year"
+    ),
+    "counted_year_cap_missing": gettext_noop(
+        "%(benefit)s: the clause's text sets the most that can be paid, but the amount "
+        "per counted year has no cap in baht per claim or per lifetime"
+    ),
+    "part_unit_conflict": gettext_noop(
+        "%(benefit)s: a part paid per %(per)s cannot use the same count as the benefit itself"
+    ),
+    "condition_person_not_covered": gettext_noop(
+        "%(benefit)s: a condition on the %(person)s, whom this benefit does not cover"
+    ),
 }
 
 WARNINGS: dict[str, str] = {

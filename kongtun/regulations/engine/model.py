@@ -31,13 +31,17 @@ __all__ = [
     "Cap",
     "Clause",
     "Conditions",
+    "Continuity",
+    "CountedYears",
     "EntranceFee",
     "Evidence",
     "Fee",
+    "FilingDeadline",
     "GroupCap",
     "Interpretation",
     "Level",
     "Membership",
+    "Part",
     "Plan",
     "Regulation",
     "RelativeShare",
@@ -50,6 +54,8 @@ __all__ = [
 
 FORMAT_VERSION = 1
 CENT = Decimal("0.01")
+#: บรรลุนิติภาวะ: 20 years completed (Civil and Commercial Code s.19).
+MINOR_AGE = 20
 
 BenefitKind = Literal[
     "birth",
@@ -63,16 +69,24 @@ BenefitKind = Literal[
     "other",
 ]
 #: What one unit of a benefit is; the amount is paid per unit (``event``: once per claim).
-Per = Literal["event", "delivery", "child", "night", "visit", "month", "year"]
+#: ``day`` is วันละ (Event.days); ``counted_year`` is "ปีละ … ตามจำนวนปีที่เป็นสมาชิก": the units
+#: are the member's years, counted as the benefit's ``counted_years`` says.
+Per = Literal[
+    "event", "delivery", "child", "night", "day", "visit", "month", "year", "counted_year"
+]
+#: Units a part of a linked benefit is paid by (taken from the same event).
+PartPer = Literal["event", "night", "day"]
 #: Whose event it is, relative to the member.
 RelativeKind = Literal["self", "child", "spouse", "parent"]
 Sex = Literal["female", "male"]
 #: What a waiting period or a tier is measured on.
 #: membership: time since the join date; since_first_payment: time since the first payment;
 #: contributions: months covered by payments made on or before the event date;
-#: age: the subject's age (tiers only).
-WaitingBasis = Literal["membership", "since_first_payment", "contributions"]
-TierBasis = Literal["membership", "since_first_payment", "contributions", "age"]
+#: age: the subject's age (tiers only); continuous: time of unbroken payment up to the event
+#: ("ส่งเงินสัจจะต่อเนื่องครบ N ปี", in days; see ``Membership.continuity``).
+WaitingBasis = Literal["membership", "since_first_payment", "contributions", "continuous"]
+TierBasis = Literal["membership", "since_first_payment", "contributions", "continuous", "age"]
+MaritalStatus = Literal["single", "married", "widowed", "divorced", "separated"]
 Period = Literal["event", "year", "lifetime"]
 YearKind = Literal["calendar", "fiscal", "membership"]
 FeeCharged = Literal["once", "monthly", "yearly", "per_member_death"]
@@ -213,11 +227,32 @@ class WaitingPeriod(_Strict):
 
 
 @dataclass(frozen=True)
+class Continuity(_Strict):
+    """What "ส่งต่อเนื่อง" means: a month is paid on time when paid before it ends (plus
+    ``grace_days``); a month not paid on time is a gap. After a gap the time starts again
+    (``reset_after_gap: true``, "ขาดส่งให้เริ่มนับใหม่") or the gap's days are only left out."""
+
+    reset_after_gap: bool = True
+    grace_days: int = 0
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class Requirement(_Strict):
     """A membership condition checked by the committee at admission, not by the engine."""
 
     text_th: str
     text_en: str = ""
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
+class FilingDeadline(_Strict):
+    """ "ยื่นคำขอภายใน 90 วันนับแต่วันเกิดเหตุ": the claim must be filed at most ``days`` days
+    after the event (or the discharge from hospital), the start day not counted."""
+
+    days: int
+    counted_from: Literal["event", "discharge"] = "event"
     clause: str | None = None
 
 
@@ -232,6 +267,9 @@ class Membership(_Strict):
     #: Apply to every benefit unless the benefit says ``general_waiting: false``.
     waiting_periods: tuple[WaitingPeriod, ...] = ()
     requirements: tuple[Requirement, ...] = ()
+    continuity: Continuity | None = None
+    #: For every benefit that does not set its own.
+    filing_deadline: FilingDeadline | None = None
 
 
 @dataclass(frozen=True)
@@ -245,9 +283,18 @@ class RelativeShare(_Strict):
 
 @dataclass(frozen=True)
 class Conditions(_Strict):
-    """Conditions on the subject of the event (the member, or the relative claimed for)."""
+    """Conditions on the subject of the event (the member, or the relative claimed for).
+
+    ``applies_to`` names the persons they bind (empty: everyone the benefit covers); each must
+    be covered by the benefit. ``has_minor_child``: "บุตรที่ยังไม่บรรลุนิติภาวะ", a child under
+    ``MINOR_AGE`` (20, Civil and Commercial Code s.19) on the event date.
+    """
 
     clause: str | None = None
+    applies_to: tuple[RelativeKind, ...] = ()
+    marital_status: tuple[MaritalStatus, ...] = ()
+    has_children: bool | None = None
+    has_minor_child: bool | None = None
     sex: Sex | None = None
     min_age: int | None = None
     max_age: int | None = None
@@ -271,11 +318,14 @@ class Bound(_Strict):
 
 @dataclass(frozen=True)
 class Band(_Strict):
-    """One tier: ``lower`` ≤ measure ≤ ``upper`` (each end inclusive unless it says not)."""
+    """One tier: ``lower`` ≤ measure ≤ ``upper`` (each end inclusive unless it says not).
+
+    ``clause``: the band's own clause (a table whose rows are numbered 16.1, 16.2 …)."""
 
     amount: Decimal
     lower: Bound = Bound()
     upper: Bound | None = None
+    clause: str | None = None
 
     def __post_init__(self) -> None:
         _fix_money(self, "amount")
@@ -331,6 +381,39 @@ class GroupCap(_Strict):
 
 
 @dataclass(frozen=True)
+class CountedYears(_Strict):
+    """How years are counted for ``per: counted_year``. ``remainder``: ``more_than_half``
+    ("เศษของปีเกินหกเดือนให้นับเป็นหนึ่งปี": more than 6 months counts as a year, exactly 6
+    does not), ``down`` (only complete years) or ``any`` (any part of a year counts)."""
+
+    basis: Literal["membership", "since_first_payment", "contributions", "continuous"] = (
+        "membership"
+    )
+    remainder: Literal["down", "more_than_half", "any"] = "down"
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
+class Part(_Strict):
+    """A second part of the same event paid with the benefit ("ค่าทำขวัญบุตร … และเงินการพัก
+    รักษาในโรงพยาบาล … ในการคลอดครั้งเดียวกัน"): its own rate and units, one claim, and the
+    benefit's per-year and lifetime caps over both parts together."""
+
+    code: str
+    name_th: str
+    amount: Decimal
+    per: PartPer = "night"
+    name_en: str = ""
+    clause: str | None = None
+    #: Per-event limits of this part: units (nights or days) and baht.
+    max_units: int | None = None
+    max_amount: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        _fix_money(self, "amount", "max_amount")
+
+
+@dataclass(frozen=True)
 class Evidence(_Strict):
     """A document a claim for the benefit must come with (a birth certificate, a hospital
     discharge paper …). Checked by the committee before approving, not by ``decide``."""
@@ -360,6 +443,9 @@ class Benefit(_Strict):
     general_waiting: bool = True
     caps: tuple[Cap, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    filing_deadline: FilingDeadline | None = None
+    counted_years: CountedYears | None = None
+    parts: tuple[Part, ...] = ()
 
     def __post_init__(self) -> None:
         _fix_money(self, "amount")

@@ -74,6 +74,24 @@ _DETAIL = {
     "subject_birth_date": gettext_noop("birth date of the person claimed for"),
     "subject_sex": gettext_noop("sex of the person claimed for"),
     "grade_average": gettext_noop("grade average"),
+    "days": gettext_noop("number of days"),
+    "discharge_date": gettext_noop("date of discharge from hospital"),
+    "marital_status": gettext_noop("marital status of the person claimed for"),
+    "children_birth_dates": gettext_noop("birth dates of the children of the person claimed for"),
+}
+_MARITAL = {
+    "single": gettext_noop("single"),
+    "married": gettext_noop("married"),
+    "widowed": gettext_noop("widowed"),
+    "divorced": gettext_noop("divorced"),
+    "separated": gettext_noop("separated"),
+}
+_REMAINDER = {
+    "down": gettext_noop("only complete years count"),
+    "more_than_half": gettext_noop(
+        "a remainder of more than half a year counts as a year, exactly half does not"
+    ),
+    "any": gettext_noop("any part of a year counts as a year"),
 }
 _LEVEL = {
     "p6": gettext_noop("finished grade 6 (P6)"),
@@ -82,12 +100,23 @@ _LEVEL = {
     "vocational": gettext_noop("vocational certificate"),
     "university_entry": gettext_noop("entered a public university"),
     "bachelor": gettext_noop("bachelor's degree"),
+    "master": gettext_noop("master's degree"),
+    "doctorate": gettext_noop("doctorate"),
+    "diploma": gettext_noop("higher vocational diploma"),
+    "kindergarten": gettext_noop("kindergarten"),
+    "primary": gettext_noop("primary school"),
+    "lower_secondary": gettext_noop("lower secondary school"),
+    "upper_secondary": gettext_noop("upper secondary school"),
+    "university": gettext_noop("university"),
 }
 _PERIOD = {
     "event": gettext_noop("claim"),
     "year": gettext_noop("year"),
     "lifetime": gettext_noop("lifetime"),
     "month": gettext_noop("month"),
+    "night": gettext_noop("night"),
+    "day": gettext_noop("day"),
+    "counted_year": gettext_noop("counted year of membership"),
     "baht": gettext_noop("baht"),
     "units": gettext_noop("units"),
     "times": gettext_noop("claims"),
@@ -107,6 +136,7 @@ def _units(n: int | str | None, unit: str, ngettext: Callable[[str, str, int], s
         "year": ngettext("%(count)s year", "%(count)s years", count),
         "delivery": ngettext("%(count)s delivery", "%(count)s deliveries", count),
         "visit": ngettext("%(count)s visit", "%(count)s visits", count),
+        "counted_year": ngettext("%(count)s year", "%(count)s years", count),
         "event": ngettext("%(count)s claim", "%(count)s claims", count),
     }
     return forms.get(unit, forms["event"]) % {"count": f"{count:,}"}
@@ -246,6 +276,61 @@ def _render_step(step: Step, lang: str) -> str:
         body = msg % {"level": _(_LEVEL.get(level, level)) if level else "-", "allowed": allowed}
     elif code == "waiting_period":
         body = _waiting(p, ok, lang, ngettext)
+    elif code == "filing_deadline":
+        body = _deadline(p, ok, lang)
+    elif code == "counted_years":
+        body = _counted(p, ngettext)
+    elif code == "marital_status":
+        body = _("marital status: %(status)s; required: %(allowed)s") % {
+            "status": _(_MARITAL.get(p.get("status"), str(p.get("status")))),
+            "allowed": ", ".join(_(_MARITAL.get(x, x)) for x in p.get("allowed", ())),
+        }
+    elif code == "has_children":
+        msg = (
+            _("children: %(children)s; required: has children")
+            if p.get("required")
+            else _("children: %(children)s; required: no children")
+        )
+        body = msg % {"children": _units(p.get("children"), "child", ngettext)}
+    elif code == "minor_child":
+        values = {
+            "minors": _units(p.get("minors"), "child", ngettext),
+            "age": p.get("age_limit"),
+        }
+        msg = (
+            _("children under %(age)s years (not yet of age): %(minors)s; required: at least one")
+            if p.get("required")
+            else _("children under %(age)s years (not yet of age): %(minors)s; required: none")
+        )
+        body = msg % values
+    elif code == "part":
+        name = p.get("name_en") if lang.startswith("en") and p.get("name_en") else p.get("name_th")
+        unit = p.get("unit", "event")
+        if unit in ("night", "day"):
+            computed = _("%(units)s × %(rate)s baht = %(computed)s baht") % {
+                "units": _units(p.get("units"), unit, ngettext),
+                "rate": baht("rate"),
+                "computed": baht("computed"),
+            }
+        else:
+            computed = _("%(computed)s baht per claim") % {"computed": baht("computed")}
+        limits = []
+        if p.get("max_units") is not None:
+            limits.append(
+                _("at most %(cap)s") % {"cap": _units(p.get("max_units"), unit, ngettext)}
+            )
+        if p.get("max_amount") is not None:
+            limits.append(_("at most %(cap)s baht") % {"cap": baht("max_amount")})
+        body = _(
+            "with it, in the same event: %(name)s: %(computed)s%(limits)s → %(result)s baht"
+        ) % {
+            "name": name,
+            "computed": computed,
+            "limits": "; " + ", ".join(limits) if limits else "",
+            "result": baht("result"),
+        }
+    elif code == "event_total":
+        body = _("the event as a whole: %(total)s baht") % {"total": baht("total")}
     elif code == "arrears":
         body = _(
             "unpaid contributions: %(unpaid)s %(cmp)s %(max)s allowed (due %(due)s, paid %(paid)s)"
@@ -278,7 +363,7 @@ def _render_step(step: Step, lang: str) -> str:
         body = _tier(p, ok, ngettext)
     elif code == "amount":
         unit = p.get("unit", "event")
-        if unit in ("night", "child", "month"):
+        if unit in ("night", "child", "month", "day", "counted_year"):
             body = _("%(units)s × %(rate)s baht = %(computed)s baht") % {
                 "units": _units(p.get("units"), unit, ngettext),
                 "rate": baht("rate"),
@@ -291,7 +376,7 @@ def _render_step(step: Step, lang: str) -> str:
         cap = (
             _("cap per stay %(cap)s baht") if unit == "night" else _("cap per claim %(cap)s baht")
         ) % {"cap": baht("cap")}
-        if unit in ("night", "child", "month"):
+        if unit in ("night", "child", "month", "day", "counted_year"):
             body = _("%(units)s × %(rate)s baht = %(computed)s baht; %(cap)s → %(result)s baht") % {
                 "units": _units(p.get("units"), unit, ngettext),
                 "rate": baht("rate"),
@@ -444,8 +529,14 @@ def _waiting(
         text = _("member for %(value)s %(cmp)s %(required)s") % values
     elif basis == "since_first_payment":
         text = _("since the first payment %(value)s %(cmp)s %(required)s") % values
+    elif basis == "continuous":
+        text = _("paid without a break for %(value)s %(cmp)s %(required)s") % values
+        if p.get("gaps"):
+            text += _gaps(p, ngettext)
     else:
         text = _("contributions paid for %(value)s %(cmp)s %(required)s") % values
+    if p.get("ahead"):
+        text += _ahead(p, ngettext)
     if not ok and p.get("satisfied_on"):
         text += _("; complete on %(date)s") % {"date": format_date(p["satisfied_on"], lang)}
     return text
@@ -472,6 +563,8 @@ def _tier(p: Mapping[str, Any], ok: bool, ngettext: Callable[[str, str, int], st
         measure = _("contributions paid for %(value)s") % {
             "value": _units(p.get("months"), "month", ngettext)
         }
+        if p.get("ahead"):
+            measure += _ahead(p, ngettext)
     elif p.get("elapsed") is None:
         return _("no start date to measure the tier from")
     else:
@@ -479,8 +572,11 @@ def _tier(p: Mapping[str, Any], ok: bool, ngettext: Callable[[str, str, int], st
         measure = {
             "membership": _("member for %(value)s"),
             "since_first_payment": _("since the first payment %(value)s"),
+            "continuous": _("paid without a break for %(value)s"),
             "age": _("age %(value)s"),
         }.get(basis, "%(value)s") % {"value": value}
+        if p.get("gaps"):
+            measure += _gaps(p, ngettext)
     if not ok:
         return _("%(measure)s: no tier applies (the first starts at %(first)s)") % {
             "measure": measure,
@@ -492,11 +588,89 @@ def _tier(p: Mapping[str, Any], ok: bool, ngettext: Callable[[str, str, int], st
         parts.append(_bound_text(lower, True, ngettext))
     if p.get("upper") is not None:
         parts.append(_bound_text(p["upper"], False, ngettext))
-    return _("%(measure)s: tier %(tier)s (%(band)s) → %(amount)s baht") % {
+    text = _("%(measure)s: tier %(tier)s (%(band)s) → %(amount)s baht") % {
         "measure": measure,
         "tier": p.get("tier"),
         "band": ", ".join(parts) or _("any"),
         "amount": format_baht(p["amount"]),
+    }
+    if p.get("also_matched"):
+        text += _(
+            "; tiers %(others)s also matched (the tiers overlap): the first that matches is used"
+        ) % {"others": ", ".join(str(n) for n in p["also_matched"])}
+    return text
+
+
+def _ahead(p: Mapping[str, Any], ngettext: Callable[[str, str, int], str]) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(" (%(ahead)s paid ahead are not counted until they have passed)") % {
+        "ahead": _units(p.get("ahead"), "month", ngettext)
+    }
+
+
+def _gaps(p: Mapping[str, Any], ngettext: Callable[[str, str, int], str]) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(" (%(gaps)s not paid in time)") % {"gaps": _units(p.get("gaps"), "month", ngettext)}
+
+
+def _deadline(p: Mapping[str, Any], ok: bool, lang: str) -> str:
+    from django.utils.translation import gettext as _
+
+    values = {
+        "days": p.get("days"),
+        "start": format_date(p.get("start"), lang),
+        "last": format_date(p.get("last_day"), lang),
+        "filed": format_date(p.get("filed_on"), lang),
+        "passed": format_date(p.get("passed_on"), lang),
+        "late": p.get("late_days"),
+        "resolution": p.get("resolution") or _("a committee resolution"),
+    }
+    if p.get("counted_from") == "discharge":
+        text = (
+            _(
+                "to be filed within %(days)s days of the discharge from hospital on %(start)s, "
+                "by %(last)s; filed on %(filed)s"
+            )
+            % values
+        )
+    else:
+        text = (
+            _(
+                "to be filed within %(days)s days of the event on %(start)s, by %(last)s; "
+                "filed on %(filed)s"
+            )
+            % values
+        )
+    if p.get("late_days"):
+        text += _("; the deadline passed on %(passed)s, %(late)s days late") % values
+        if p.get("exception"):
+            text += _("; accepted late by %(resolution)s") % values
+    return text
+
+
+def _counted(p: Mapping[str, Any], ngettext: Callable[[str, str, int], str]) -> str:
+    from django.utils.translation import gettext as _
+
+    basis = p.get("basis")
+    if basis == "contributions":
+        measure = _("contributions paid for %(value)s") % {
+            "value": _units(p.get("months"), "month", ngettext)
+        }
+    elif p.get("elapsed") is None:
+        return _("no start date to count the years from")
+    else:
+        value = _duration(p.get("elapsed"), ngettext)
+        measure = {
+            "membership": _("member for %(value)s"),
+            "since_first_payment": _("since the first payment %(value)s"),
+            "continuous": _("paid without a break for %(value)s"),
+        }.get(basis, "%(value)s") % {"value": value}
+    return _("%(measure)s → %(years)s counted (%(rule)s)") % {
+        "measure": measure,
+        "years": _units(p.get("years"), "year", ngettext),
+        "rule": _(_REMAINDER.get(p.get("remainder"), str(p.get("remainder")))),
     }
 
 
@@ -514,9 +688,18 @@ def render_error_message(error: FormatError, lang: str = "th") -> str:
     from django.utils.translation import gettext, override
 
     with override(lang):
-        return format_message(
-            gettext(ERRORS.get(error.code, error.code)), error.params, _spell(lang)
-        )
+        params = dict(error.params)
+        if "person" in params:
+            params["person"] = gettext(_RELATIVE.get(params["person"], params["person"]))
+        if "per" in params:
+            params["per"] = gettext(_PERIOD.get(params["per"], params["per"]))
+        text = format_message(gettext(ERRORS.get(error.code, error.code)), params, _spell(lang))
+        if params.get("clause"):
+            text = gettext("Clause %(clause)s: %(text)s") % {
+                "clause": params["clause"],
+                "text": text,
+            }
+        return text
 
 
 def render_error(error: FormatError, lang: str = "th") -> str:
@@ -537,6 +720,12 @@ def render_warning(warning: Any, lang: str = "th") -> str:
 
     with override(lang):
         params = dict(warning.params)
+        english = lang.startswith("en")
+        if params.get("benefit_name_th"):
+            name = params.get("benefit_name_en") if english else None
+            params["benefit"] = name or params["benefit_name_th"]
+        if params.get("group_name_th") and not english:
+            params["group"] = params["group_name_th"]
         for key in ("inner", "outer", "period", "measure", "per"):
             if key in params:
                 params[key] = gettext(_PERIOD.get(params[key], params[key]))
