@@ -18,7 +18,6 @@ from kongtun.contributions.services import (
     fiscal_year_be,
     member_arrears,
     plan_assign,
-    policy_of,
     receipt_void,
 )
 from kongtun.ledger.models import JournalEntry
