@@ -209,3 +209,24 @@ class PayoutVoidForm(IdempotentFormMixin, forms.Form):
         max_length=300,
         help_text=_("For example: paid to the wrong person, wrong amount, money returned."),
     )
+
+
+class RecurringPayForm(IdempotentFormMixin, forms.Form):
+    """Pay the chosen periods of the pensions due (checkboxes ``periods`` on the list)."""
+
+    paid_on = ThaiDateField(label=_("paid on"))
+    source = forms.ChoiceField(
+        label=_("paid from"), choices=Payout.Source.choices, initial=Payout.Source.CASH
+    )
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(required=False, max_length=7)
+
+    def month_value(self, default: dt.date) -> dt.date:
+        raw = (self.data.get("month") or "").strip() if self.is_bound else ""
+        try:
+            year, month = (int(x) for x in raw.split("-", 1))
+            return dt.date(year, month, 1)
+        except ValueError:
+            return default.replace(day=1)

@@ -13,7 +13,7 @@ the unique constraints back it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -51,6 +51,7 @@ from kongtun.ledger.services import (
     closed_month_problem,
     entry_post,
     entry_reverse,
+    month_name,
 )
 from kongtun.members.models import Beneficiary, Member
 from kongtun.regulations.engine import Decision, Event, Evidence, Regulation, Step, decide
@@ -209,6 +210,8 @@ class Preview:
     benefit_name_en: str = ""
     benefit_kind: str = ""
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    #: "month" / "year": once granted, paid every period (a pension).
+    recurring_every: str = ""
 
     @property
     def benefit_label(self) -> str:
@@ -270,6 +273,8 @@ def claim_preview(
                 ]
             }
         )
+    if benefit.recurring is not None and data.months is not None:
+        data = replace(data, months=None)  # a pension's claim decides one period's amount
     history = member_history(member, on=data.event_date, exclude_claims=exclude_claims)
     decision = decide(regulation, history, event_of(data, as_of=today))
     _refuse_bad_input(decision)
@@ -284,6 +289,7 @@ def claim_preview(
         benefit_name_en=benefit.name_en,
         benefit_kind=benefit.kind,
         evidence=benefit.evidence,
+        recurring_every=_recurring_of(benefit),
     )
 
 
@@ -314,6 +320,7 @@ def _snapshot(claim: Claim, preview: Preview) -> None:
     claim.benefit_kind = preview.benefit_kind
     claim.benefit_name = preview.benefit_name
     claim.benefit_name_en = preview.benefit_name_en
+    claim.recurring_every = preview.recurring_every
 
 
 @retry_transient
@@ -345,6 +352,10 @@ def claim_file(
     _snapshot(claim, preview)
     claim.save()
     return claim
+
+
+def _recurring_of(benefit: Any) -> str:
+    return benefit.recurring.every if getattr(benefit, "recurring", None) else ""
 
 
 def steps_of(claim: Claim) -> list[Step]:
@@ -765,14 +776,17 @@ def next_numbers(fund: Fund, key: str, n: int) -> int:
     return counter_reserve(fund_id=fund.pk, key=key, n=n)
 
 
-def voucher_description(claim: Claim, ref: str) -> str:
-    return _("Payment voucher %(ref)s: %(benefit)s for %(number)s %(name)s (claim %(claim)s)") % {
+def voucher_description(claim: Claim, ref: str, period: dt.date | None = None) -> str:
+    text = _("Payment voucher %(ref)s: %(benefit)s for %(number)s %(name)s (claim %(claim)s)") % {
         "ref": ref,
         "benefit": claim.benefit_name,
         "number": claim.member.number,
         "name": claim.member.full_name,
         "claim": claim.display_number,
     }
+    if period is not None:
+        text += ", " + _("period %(month)s") % {"month": month_name(period)}
+    return text
 
 
 def _post_voucher(
@@ -784,13 +798,14 @@ def _post_voucher(
     amount: Decimal,
     actor: AbstractBaseUser | None,
     today: dt.date,
+    period: dt.date | None = None,
 ) -> Any:
     """The voucher's entry: debit the benefit's expense account, credit cash or bank."""
     return entry_post(
         fund=claim.fund,
         draft=EntryDraft(
             date=paid_on,
-            description=voucher_description(claim, ref),
+            description=voucher_description(claim, ref, period),
             lines=[
                 LineDraft(
                     account=_benefit_account(claim.fund, claim.benefit_kind),
@@ -839,6 +854,10 @@ def claim_pay(
         raise ValidationError({"__all__": [_("This claim has already been paid.")]})
     if claim.status != ClaimStatus.APPROVED:
         raise ValidationError({"__all__": [_("Only an approved claim can be paid.")]})
+    if claim.recurring_every:
+        raise ValidationError(
+            {"__all__": [_("A pension is paid every period from the list of pensions due.")]}
+        )
     errors: dict[str, list[str]] = {}
     approved = claim.amount_approved or Decimal(0)
     amount = approved if amount is None else amount

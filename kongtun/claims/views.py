@@ -3,6 +3,9 @@ the member's own claims (404 otherwise), and evidence files are served only thro
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,13 +20,16 @@ from kongtun.claims.forms import (
     ClaimFilterForm,
     ClaimForm,
     EvidenceForm,
+    MonthForm,
     PaperEvidenceForm,
     PayForm,
     PayoutVoidForm,
     PolicyForm,
+    RecurringPayForm,
     ReviewForm,
 )
 from kongtun.claims.models import Claim, ClaimEvidence, ClaimStatus, Payout, ReviewAction
+from kongtun.claims.recurring import parse_keys, recurring_pay, recurring_schedule
 from kongtun.claims.selectors import benefit_choices, claim_search
 from kongtun.claims.services import (
     EVIDENCE_MAX_BYTES,
@@ -44,7 +50,7 @@ from kongtun.claims.services import (
     required_evidence,
     trace_lines,
 )
-from kongtun.core.concurrency import as_pk, submit_once
+from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
@@ -531,4 +537,77 @@ def claims_settings(request: HttpRequest, access: FundAccess) -> HttpResponse:
     )
     return render(
         request, "claims/settings.html", {"form": form, "policy": policy, "deciders": deciders}
+    )
+
+
+@fund_view(Cap.VIEW_PERSONS)
+def recurring_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    """The pensions due this month (and any earlier period still owed), for the treasurer to
+    pay with one voucher each; periods stopped by death, resignation or suspension are shown
+    with the change that stopped them."""
+    today = timezone.localdate()
+    month = MonthForm(request.GET or None).month_value(today)
+    status = 200
+    form = RecurringPayForm(initial={"paid_on": today})
+    chosen: set[str] = set()
+    if request.method == "POST":
+        if not access.can(Cap.RECORD_MONEY):
+            raise PermissionDenied
+        form = RecurringPayForm(request.POST)
+        chosen = set(request.POST.getlist("periods"))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                payouts, replayed = submit_once(
+                    request,
+                    fund_id=access.fund.pk,
+                    scope="claims.recurring_pay",
+                    action=lambda: recurring_pay(
+                        fund=access.fund,
+                        items=parse_keys(sorted(chosen)),
+                        paid_on=d["paid_on"],
+                        source=d["source"],
+                        actor=request.user,
+                    ),
+                    **as_pks(Payout),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+            else:
+                if replayed:
+                    messages.info(request, _("This was already saved; nothing was recorded twice."))
+                messages.success(
+                    request,
+                    _("%(n)s pension payment(s) made, one voucher each.") % {"n": len(payouts)},
+                )
+                return redirect(
+                    f"{request.path}?month={month.year:04d}-{month.month:02d}"
+                )
+        else:
+            status = 400
+    rows = recurring_schedule(fund=access.fund, month=month)
+    personal_data_access_log(
+        access=access,
+        members=sorted({r.claim.member_id for r in rows}),
+        kinds=[AccessKind.HEALTH],
+        path=request.get_full_path(),
+    )
+    due = [r for r in rows if r.due]
+    return render(
+        request,
+        "claims/recurring.html",
+        {
+            "month": month,
+            "previous": (month - dt.timedelta(days=1)).replace(day=1),
+            "next": (month + dt.timedelta(days=32)).replace(day=1),
+            "rows": rows,
+            "due_total": sum((r.amount for r in due), Decimal("0.00")),
+            "due_count": len(due),
+            "form": form,
+            "chosen": chosen or {r.key for r in due if r.period <= today},
+            "can_pay": access.can(Cap.RECORD_MONEY),
+            "today": today,
+        },
+        status=status,
     )

@@ -39,6 +39,7 @@ __all__ = [
     "Level",
     "Membership",
     "Plan",
+    "Recurring",
     "Regulation",
     "RelativeShare",
     "Requirement",
@@ -342,6 +343,16 @@ class Evidence(_Strict):
 
 
 @dataclass(frozen=True)
+class Recurring(_Strict):
+    """A benefit granted once and then paid every period without a new claim ("ได้บำนาญ
+    เดือนละ 300 บาท"): the claim decides the amount per period; the claims app schedules the
+    payments and stops them on death, resignation or suspension."""
+
+    every: Literal["month", "year"] = "month"
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class Benefit(_Strict):
     """One benefit. The amount per unit comes from exactly one of amount, tiers or levels."""
 
@@ -360,6 +371,8 @@ class Benefit(_Strict):
     general_waiting: bool = True
     caps: tuple[Cap, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    #: Paid every period once granted (a pension); None: paid once per claim.
+    recurring: Recurring | None = None
 
     def __post_init__(self) -> None:
         _fix_money(self, "amount")
