@@ -354,6 +354,32 @@ def claim_file(
     return claim
 
 
+@retry_transient
+@transaction.atomic
+def claim_file_with_evidence(
+    *,
+    fund: Fund,
+    data: ClaimInput,
+    evidence: list[tuple[str, str]],
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
+) -> Claim:
+    """File a claim with the documents the committee saw on paper (the API's one call): all
+    or nothing, a bad document named by its position (``evidence[1].requirement``)."""
+    fund_lock(fund.pk)
+    claim = claim_file(fund=fund, data=data, actor=actor, today=today)
+    for i, (requirement, description) in enumerate(evidence):
+        try:
+            evidence_seen_on_paper(
+                claim=claim, requirement=requirement, description=description, actor=actor
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"evidence[{i}].{k}": v for k, v in exc.message_dict.items()}
+            ) from None
+    return claim
+
+
 def _recurring_of(benefit: Any) -> str:
     return benefit.recurring.every if getattr(benefit, "recurring", None) else ""
 

@@ -581,9 +581,7 @@ def recurring_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
                     request,
                     _("%(n)s pension payment(s) made, one voucher each.") % {"n": len(payouts)},
                 )
-                return redirect(
-                    f"{request.path}?month={month.year:04d}-{month.month:02d}"
-                )
+                return redirect(f"{request.path}?month={month.year:04d}-{month.month:02d}")
         else:
             status = 400
     rows = recurring_schedule(fund=access.fund, month=month)
