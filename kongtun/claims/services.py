@@ -80,6 +80,52 @@ DETAIL_FIELDS = {
     "subject_sex": "subject_sex",
     "grade_average": "grade_average",
 }
+#: Details a claim form may ask for; ``detail_fields`` says which one benefit needs.
+DETAIL_NAMES = frozenset(
+    {
+        "nights",
+        "children",
+        "months",
+        "subject_name",
+        "subject_birth_date",
+        "subject_sex",
+        "grade_average",
+        "school_level",
+        "disability_level",
+        "cause",
+    }
+)
+_CAUSE_KINDS = {"hospital", "outpatient", "death", "disability", "disaster", "other"}
+
+
+def detail_fields(benefit: Any) -> frozenset[str]:
+    """What a claim for ``benefit`` asks for besides the member, the date and whose event it
+    is: nights for a hospital stay, the grade and school level only for a scholarship, the
+    relative's details only when the benefit covers relatives … The form shows only these,
+    and drops anything else sent (``ClaimForm``)."""
+    if benefit is None:
+        return frozenset()
+    need = set()
+    unit = {"night": "nights", "child": "children", "month": "months"}.get(benefit.per)
+    if unit and not (unit == "months" and getattr(benefit, "recurring", None)):
+        need.add(unit)
+    if any(r.relative != "self" for r in benefit.relatives):
+        need |= {"subject_name", "subject_birth_date", "subject_sex"}
+    conditions = benefit.conditions
+    if benefit.kind == "education":
+        if benefit.levels or (conditions and conditions.school_levels):
+            need.add("school_level")
+        if conditions and conditions.min_grade_average is not None:
+            need.add("grade_average")
+        if not need & {"school_level", "grade_average"}:
+            need |= {"school_level", "grade_average"}
+    if benefit.kind == "disability":
+        need.add("disability_level")
+    if benefit.kind in _CAUSE_KINDS:
+        need.add("cause")
+    return frozenset(need)
+
+
 #: The books have one expense account per benefit kind; outpatient visits are sickness.
 ACCOUNT_OF_KIND = {"outpatient": "hospital"}
 

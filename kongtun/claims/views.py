@@ -30,7 +30,7 @@ from kongtun.claims.forms import (
 )
 from kongtun.claims.models import Claim, ClaimEvidence, ClaimStatus, Payout, ReviewAction
 from kongtun.claims.recurring import parse_keys, recurring_pay, recurring_schedule
-from kongtun.claims.selectors import benefit_choices, claim_search
+from kongtun.claims.selectors import benefit_choices, benefit_needs, claim_search
 from kongtun.claims.services import (
     EVIDENCE_MAX_BYTES,
     approvals_in_round,
@@ -138,20 +138,15 @@ def claim_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
     )
 
 
-def _benefit_details(access: FundAccess) -> dict[str, dict]:
-    """For the form's script: which details each benefit of the version in force needs."""
+def _benefit_details(access: FundAccess, needs: dict[str, frozenset[str]]) -> dict[str, dict]:
+    """For the form's script: which details each benefit asks for, and whose event it may be
+    (the same ``detail_fields`` the server keeps the form to)."""
+    out: dict[str, dict] = {code: {"fields": sorted(f)} for code, f in needs.items()}
     version = version_in_force(fund=access.fund, on=timezone.localdate())
-    if version is None:
-        return {}
-    out = {}
-    for b in regulation_of(version).benefits:
-        out[b.code] = {
-            "per": b.per,
-            "kind": b.kind,
-            "relatives": [r.relative for r in b.relatives] or ["self"],
-            "grade": bool(b.conditions and b.conditions.min_grade_average is not None),
-            "levels": bool(b.levels) or bool(b.conditions and b.conditions.school_levels),
-        }
+    if version is not None:
+        for b in regulation_of(version).benefits:
+            if b.code in out:
+                out[b.code]["relatives"] = [r.relative for r in b.relatives] or ["self"]
     return out
 
 
@@ -169,12 +164,24 @@ def claim_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
         initial["member_number"] = own_member.number
         if data is not None:
             data["member_number"] = own_member.number
-    form = ClaimForm(data, initial=initial, benefits=benefit_choices(fund=access.fund))
+    needs = benefit_needs(fund=access.fund)
+    initial["benefit"] = request.GET.get("benefit", "")
+    form = ClaimForm(data, initial=initial, benefits=benefit_choices(fund=access.fund), needs=needs)
     if own_member is not None:
         form.fields["member_number"].disabled = True
     preview = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "choose" in request.POST:
+        # Without the page's script: the benefit was chosen, show what it asks for.
+        form = ClaimForm(
+            initial={k: v for k, v in request.POST.items() if k in ClaimForm.base_fields},
+            benefits=benefit_choices(fund=access.fund),
+            needs=needs,
+        )
+        if own_member is not None:
+            form.initial["member_number"] = own_member.number
+            form.fields["member_number"].disabled = True
+    elif request.method == "POST":
         if form.is_valid():
             claim_input = form.to_input()
             try:
@@ -200,7 +207,7 @@ def claim_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "preview": preview,
             "lines": preview.lines() if preview else [],
             "evidence": [evidence_label(e) for e in preview.evidence] if preview else [],
-            "benefit_details": _benefit_details(access),
+            "benefit_details": _benefit_details(access, needs),
         },
         status=status,
     )
