@@ -209,9 +209,10 @@ def test_the_arrears_page_names_the_regulations_limit(fund, world, client):
 
     approved(fund)
     client.force_login(world.chair_a)
+    pay(fund, world.members_a[0].number, "30")  # March 2015 only: far over the limit today
     page = client.get(f"/f/{fund.pk}/contributions/arrears/").content.decode()
-    assert "ข้อ 9" in page or "9" in page
-    assert "3" in page
+    assert "ข้อ 9" in page and "เกิน 3 เดือน" in page  # the regulation's clause and limit
+    assert "เกินกำหนด" in page  # the member over the limit is marked
 
 
 def test_voiding_keeps_the_number_reverses_the_books_and_frees_the_months(fund, world):
