@@ -247,7 +247,11 @@ def _detail_page(
         and claim.status in (ClaimStatus.SUBMITTED, ClaimStatus.MORE_EVIDENCE)
     )
     can_upload = claim.is_open and _own_or_decider(access, claim)
-    can_pay = access.can(Cap.RECORD_MONEY) and claim.status == ClaimStatus.APPROVED
+    can_pay = (
+        access.can(Cap.RECORD_MONEY)
+        and claim.status == ClaimStatus.APPROVED
+        and not claim.recurring_every  # a pension is paid month by month from its list
+    )
     personal_data_access_log(
         access=access,
         members=[claim.member_id],
@@ -284,6 +288,13 @@ def _detail_page(
             or PayForm(initial={"paid_on": timezone.localdate(), "amount": claim.amount_approved}),
             "payout": payout,
             "cancelled_payouts": cancelled,
+            "period_payouts": list(
+                claim.payouts.filter(voided_at__isnull=True, period__isnull=False).order_by(
+                    "period"
+                )
+            )
+            if claim.recurring_every
+            else [],
             "void_form": void_form
             or (PayoutVoidForm() if payout and access.can(Cap.RECORD_MONEY) else None),
         },

@@ -194,6 +194,9 @@ def test_the_treasurer_pays_from_the_page_once_even_when_the_form_is_sent_twice(
     assert client.post(url, post).status_code == 302
     assert client.post(url, post).status_code == 302  # the same form again: replayed
     assert Payout.objects.filter(claim=pension, voided_at__isnull=True).count() == 2
+    detail = client.get(f"/f/{world.fund_a.pk}/claims/{pension.pk}/").content.decode()
+    assert "การจ่ายบำนาญ" in detail and "ต.ค. 2569" in detail and "พ.ย. 2569" in detail
+    assert f"/claims/{pension.pk}/pay/" not in detail  # no one-off payment form for a pension
 
 
 def test_the_coordinator_does_not_see_who_gets_a_pension(world, pension, client):
