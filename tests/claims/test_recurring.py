@@ -223,3 +223,24 @@ benefits:
     assert any(e.path == "benefits[0].recurring.every" for e in exc.value.errors)
     ok = load_regulation(text.replace("per: night", "per: month"))
     assert ok.benefits[0].recurring.every == "month"
+
+
+def test_the_regulation_page_says_the_pension_is_paid_every_month():
+    from django.utils import translation
+
+    from kongtun.regulations.describe import describe_benefit
+
+    reg = load_regulation(
+        """
+format: 1
+code: x
+title_th: x
+clauses: [{number: "2", text_th: แก่ สัจจะครบ 15 ปี อายุครบ 60 ปี ได้บำนาญเดือนละ 300 บาท}]
+benefits:
+  - {code: pension, kind: old_age, name_th: บำนาญ, clause: "2", per: month, amount: 300,
+     recurring: {every: month}}
+"""
+    )
+    with translation.override("th"):
+        rules = [r.text for r in describe_benefit(reg, reg.benefits[0]).amount]
+    assert any("จ่ายทุกเดือน" in str(t) for t in rules)
