@@ -42,6 +42,14 @@ def test_demo_has_both_pilot_funds_with_valid_members(small_demo):
     assert all(
         funds[0].founded_on <= m.join_date <= TODAY for m in members if m.fund_id == funds[0].pk
     )
+    # THANEUN's amended regulation grants a monthly pension: some members receive it every
+    # month, one voucher per month, never twice for a month.
+    from kongtun.claims.models import Claim, Payout
+
+    pensions = Claim.objects.filter(fund=funds[1], recurring_every="month", status="approved")
+    paid = Payout.objects.filter(claim__in=pensions, period__isnull=False)
+    assert pensions.exists() and paid.count() > pensions.count()
+    assert paid.values("claim", "period").distinct().count() == paid.count()
 
 
 def _run(seed: int) -> list[tuple]:

@@ -97,6 +97,10 @@ VALID_BODY = {
     "status": "resigned",
     "effective_date": "2024-01-01",
     "reason": "x",
+    # a claim (api/claims.py): fund B's member, filed or decided through fund A's door
+    "member_id": 1,
+    "benefit": "hospital",
+    "event_date": "2024-01-01",
 }
 
 

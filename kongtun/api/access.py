@@ -4,6 +4,7 @@ the capability (and 404, from ``fund_access``, for a fund the caller holds no ro
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja import Header
 from ninja.errors import HttpError
 
 from kongtun.funds.access import Cap, FundAccess, fund_access
@@ -14,3 +15,13 @@ def api_access(request: HttpRequest, fund_id: int, cap: Cap) -> FundAccess:
     if not access.can(cap):
         raise HttpError(403, "forbidden")
     return access
+
+
+#: The ``Idempotency-Key`` header of write calls (decision 0016), described in the OpenAPI.
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    description="A unique text (up to 100 characters) per intended write: a retry with the "
+    "same key returns the first result instead of writing twice.",
+    max_length=100,
+)

@@ -14,12 +14,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
-from ninja import Header, NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from kongtun.api.access import IDEMPOTENCY_KEY
 from kongtun.api.access import api_access as _access
 from kongtun.api.books import router as books_router
+from kongtun.api.claims import router as claims_router
 from kongtun.api.models import api_token_user
 from kongtun.core.concurrency import api_once, as_pk
 from kongtun.funds.access import Cap, FundAccess, funds_for_user
@@ -60,22 +62,12 @@ class BrowserSession(SessionAuth):
 api = NinjaAPI(
     title="Kongtun API",
     version="1",
-    description="Community welfare funds: funds, members and the books (read-only). Every "
-    "call is limited to the funds where the caller holds a role.",
+    description="Community welfare funds: funds, members, claims and the books (read-only). "
+    "Every call is limited to the funds where the caller holds a role.",
     # The token first: a request that carries a valid token is the token's, CSRF-free; only
     # requests authenticated by the session cookie are CSRF-checked.
     auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
-)
-
-
-#: The ``Idempotency-Key`` header of write calls (decision 0016), described in the OpenAPI.
-IDEMPOTENCY_KEY = Header(
-    None,
-    alias="Idempotency-Key",
-    description="A unique text (up to 100 characters) per intended write: a retry with the "
-    "same key returns the first result instead of writing twice.",
-    max_length=100,
 )
 
 
@@ -437,3 +429,4 @@ def change_status(
 
 
 api.add_router("", books_router)  # the books, read-only (kongtun/api/books.py)
+api.add_router("", claims_router)  # claims: read, file, decide; approvals read-only

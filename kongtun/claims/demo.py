@@ -85,6 +85,9 @@ VERSIONS = {
         "amendment_date": dt.date(2019, 10, 1),
         "amendment_meeting": dt.date(2019, 9, 15),
         "amendment_resolution": "มติที่ประชุมใหญ่สามัญประจำปี 2562 วาระที่ 4 (ปรับอัตราสวัสดิการ)",
+        # From the amendment the pension is granted once and paid every month (decision 0021):
+        # "ได้รับเงินบำนาญเดือนละ ... บาท ทุกเดือน".
+        "recurring": {"old_age": {"every": "month", "clause": "14"}},
     },
 }
 CAUSES = [
@@ -153,6 +156,13 @@ def _versions(fund: Fund, *, today: dt.date, actor: Any) -> VersionTimeline:
         )
         RegulationVersion.objects.filter(pk=amendment.pk).update(previous=founding)
         amendment.refresh_from_db()
+        if spec.get("recurring"):
+            data = regulation_to_dict(regulation_of(amendment))
+            for b in data["benefits"]:
+                if b["code"] in spec["recurring"]:
+                    b["recurring"] = spec["recurring"][b["code"]]
+                    b.pop("caps", None)  # one period per payment: no yearly unit cap
+            amendment = version_save_data(version=amendment, data=data, actor=actor)
         version_approve(
             version=amendment,
             resolution=spec["amendment_resolution"],
@@ -212,10 +222,13 @@ def _candidates(
     *,
     rng: random.Random,
     today: dt.date,
+    recurring_from: dict[str, dt.date] | None = None,
 ) -> list[Candidate]:
-    """Plausible events for every member, year by year, from joining to leaving."""
+    """Plausible events for every member, year by year, from joining to leaving. A benefit
+    that became recurring on a day (``recurring_from``) is claimed once from that day on."""
     out: list[Candidate] = []
     thaneun = fund.short_code == "THANEUN"
+    recurring_from = recurring_from or {}
     flood_villages = {1, 2, 3}
 
     def add(m: Member, day: dt.date, benefit: str, **kw: Any) -> None:
@@ -254,7 +267,23 @@ def _candidates(
                     d = _day_in_year(rng, year, m.join_date, end)
                     if d:
                         add(m, d, "outpatient", cause=rng.choice(CAUSES))
-            if "old_age" in benefits and age >= 60:
+            pension_from = recurring_from.get("old_age")
+            if "old_age" in benefits and age >= 60 and pension_from and day >= pension_from:
+                # Granted once, paid every month after (no new claim each year).
+                turned = (
+                    m.birth_date.replace(year=m.birth_date.year + 60)
+                    if not (m.birth_date.month == 2 and m.birth_date.day == 29)
+                    else dt.date(m.birth_date.year + 60, 3, 1)
+                )
+                d = max(pension_from, turned, m.join_date)
+                if d <= end and not any(
+                    c.member.pk == m.pk
+                    and c.data.benefit == "old_age"
+                    and c.data.event_date >= pension_from
+                    for c in out
+                ):
+                    add(m, d, "old_age")
+            elif "old_age" in benefits and age >= 60:
                 if thaneun:
                     d = dt.date(year, 9, 30)  # the pension of the fiscal year, paid at its end
                     if m.join_date <= d <= end and _age(m.birth_date, d) >= 60:
@@ -337,7 +366,14 @@ def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
         gone = [c.on for c in h.status_changes if c.status in ("resigned", "deceased")]
         ends[m.pk] = min(gone[0], today) if gone else today
     benefits = {b.code for v in timeline.versions for b in regulation_of(v).benefits}
-    candidates = _candidates(fund, members, deaths, ends, benefits, rng=rng, today=today)
+    recurring_from: dict[str, dt.date] = {}
+    for v in timeline.versions:
+        for b in regulation_of(v).benefits:
+            if b.recurring is not None:
+                recurring_from.setdefault(b.code, v.effective_date)
+    candidates = _candidates(
+        fund, members, deaths, ends, benefits, rng=rng, today=today, recurring_from=recurring_from
+    )
 
     granted: dict[int, list[PastClaim]] = defaultdict(list)
     planned: list[Planned] = []
@@ -370,7 +406,9 @@ def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
             p.approved_on = meeting
             p.status = ClaimStatus.APPROVED
             paid = meeting + dt.timedelta(days=rng.randrange(0, 15))
-            if paid <= today:
+            if reg.benefit(c.data.benefit).recurring is not None:
+                pass  # a pension stays granted: its months are paid below
+            elif paid <= today:
                 p.paid_on = paid
                 p.status = ClaimStatus.PAID
             granted[c.member.pk].append(
@@ -427,6 +465,7 @@ def _write(fund: Fund, planned: list[Planned], *, today: dt.date) -> None:
                     clauses=list(d.clauses),
                     amount_proposed=d.amount,
                     amount_approved=d.amount if granted else None,
+                    recurring_every=benefit.recurring.every if benefit.recurring else "",
                     approved_at=_at(p.approved_on) if granted and p.approved_on else None,
                     filed_by=p.filer,
                     filed_on=c.filed_on,
@@ -496,6 +535,100 @@ def _write(fund: Fund, planned: list[Planned], *, today: dt.date) -> None:
     ClaimApproval.objects.bulk_create(reviews, batch_size=1000)
     ClaimEvidence.objects.bulk_create(evidence, batch_size=1000)
     _pay(fund, [(c, p) for c, p in zip(claims, plans, strict=True) if p.paid_on], today=today)
+    _pay_pensions(
+        fund,
+        [
+            (c, p)
+            for c, p in zip(claims, plans, strict=True)
+            if c.recurring_every and p.status == ClaimStatus.APPROVED and p.approved_on
+        ],
+        today=today,
+    )
+
+
+def _pay_pensions(fund: Fund, items: list[tuple[Claim, Planned]], *, today: dt.date) -> None:
+    """Every month of each granted pension, paid on the committee's meeting day (the 5th) —
+    or on the approval for the months owed until then — while the member was active on the
+    month's first day; the months after death, resignation or suspension are not paid.
+    The current month is left for the treasurer's list."""
+    from kongtun.claims.recurring import periods_through, recurring_schedule
+
+    if not items:
+        return
+    approved_on = {c.pk: p.approved_on for c, p in items}
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    rows = [
+        r
+        for r in recurring_schedule(fund=fund, month=last_month, claims=[c for c, _p in items])
+        if r.due and r.period in periods_through(r.claim, last_month)
+    ]
+    paid_on = {}
+    for r in rows:
+        day = max(r.period.replace(day=5), approved_on[r.claim.pk] or r.period)
+        if day <= today:
+            paid_on[(r.claim.pk, r.period)] = day
+    rows = [r for r in rows if (r.claim.pk, r.period) in paid_on]
+    rows.sort(key=lambda r: (paid_on[(r.claim.pk, r.period)], r.claim.pk, r.period))
+    accounts: dict[str, Any] = {}
+
+    def account(role: str) -> Any:
+        if role not in accounts:
+            accounts[role] = account_for(fund, role)
+        return accounts[role]
+
+    by_fy: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        day = paid_on[(r.claim.pk, r.period)]
+        by_fy[fiscal_year_be(day, fund.fiscal_year_start_month)].append(r)
+    drafts: list[EntryDraft] = []
+    payouts: list[Payout] = []
+    for fy, fy_rows in sorted(by_fy.items()):
+        first = next_numbers(fund, f"claim_voucher:{fy}", len(fy_rows))
+        for i, r in enumerate(fy_rows):
+            claim, day = r.claim, paid_on[(r.claim.pk, r.period)]
+            ref = f"{fy}/{first + i:05d}"
+            drafts.append(
+                EntryDraft(
+                    date=day,
+                    description=voucher_description(claim, ref, r.period),
+                    lines=[
+                        LineDraft(
+                            account=account(benefit_account_role(claim.benefit_kind)),
+                            debit=r.amount,
+                            member_id=claim.member_id,
+                        ),
+                        LineDraft(
+                            account=account("cash"), credit=r.amount, member_id=claim.member_id
+                        ),
+                    ],
+                    source_type=SourceType.CLAIM,
+                    source_ref=ref,
+                )
+            )
+            payouts.append(
+                Payout(
+                    claim=claim,
+                    fund=fund,
+                    fiscal_year=fy,
+                    number=first + i,
+                    paid_on=day,
+                    source="cash",
+                    amount=r.amount,
+                    paid_to=payees(claim, r.amount),
+                    period=r.period,
+                )
+            )
+    if not drafts:
+        return
+    from kongtun.ledger.demo import with_cover
+
+    order = sorted(range(len(drafts)), key=lambda i: drafts[i].date)
+    ordered = [drafts[i] for i in order]
+    entries = entries_post(fund=fund, drafts=with_cover(fund, ordered), actor=None, today=today)
+    for i, entry in zip(order, entries[: len(order)], strict=True):
+        payouts[i].entry = entry
+    Payout.objects.bulk_create(payouts, batch_size=500)
 
 
 def _pay(fund: Fund, items: list[tuple[Claim, Planned]], *, today: dt.date) -> None:

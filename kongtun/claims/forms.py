@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.claims.models import ClaimStatus, Payout, Relative, ReviewAction
-from kongtun.claims.services import EVIDENCE_MAX_BYTES, ClaimInput
+from kongtun.claims.services import DETAIL_NAMES, EVIDENCE_MAX_BYTES, ClaimInput
 from kongtun.core.concurrency import IdempotentFormMixin
 from kongtun.core.forms import BahtField, ThaiDateField
 from kongtun.funds.models import Fund, Village
@@ -68,12 +68,29 @@ class ClaimForm(forms.Form):
         label=_("note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: object, benefits: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        benefits: list[tuple[str, str]],
+        needs: dict[str, frozenset[str]] | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["benefit"].choices = [("", "—"), *benefits]
+        #: The details the chosen benefit needs (``services.detail_fields``): the only ones
+        #: shown (the others are rendered hidden, for the page's script to switch) and kept.
+        code = (self.data.get("benefit") if self.is_bound else self.initial.get("benefit")) or ""
+        self.shown = (needs or {}).get(str(code), frozenset())
         for name in ("nights", "children", "months"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1"})
         self.fields["member_number"].widget.attrs.update({"autocomplete": "off"})
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        for name in DETAIL_NAMES - self.shown:  # not asked for this benefit: never stored
+            d[name] = None
+            self.errors.pop(name, None)
+        return d
 
     def to_input(self) -> ClaimInput:
         d = self.cleaned_data
@@ -209,3 +226,24 @@ class PayoutVoidForm(IdempotentFormMixin, forms.Form):
         max_length=300,
         help_text=_("For example: paid to the wrong person, wrong amount, money returned."),
     )
+
+
+class RecurringPayForm(IdempotentFormMixin, forms.Form):
+    """Pay the chosen periods of the pensions due (checkboxes ``periods`` on the list)."""
+
+    paid_on = ThaiDateField(label=_("paid on"))
+    source = forms.ChoiceField(
+        label=_("paid from"), choices=Payout.Source.choices, initial=Payout.Source.CASH
+    )
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(required=False, max_length=7)
+
+    def month_value(self, default: dt.date) -> dt.date:
+        raw = (self.data.get("month") or "").strip() if self.is_bound else ""
+        try:
+            year, month = (int(x) for x in raw.split("-", 1))
+            return dt.date(year, month, 1)
+        except ValueError:
+            return default.replace(day=1)

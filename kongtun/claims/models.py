@@ -95,6 +95,9 @@ class Claim(models.Model):
         _("amount under the regulation"), max_digits=12, decimal_places=2
     )
     units = models.PositiveIntegerField(default=0)
+    #: "month" or "year" for a recurring benefit (a pension): once approved, the amount is
+    #: paid every period (``Payout.period``) until death, resignation or suspension.
+    recurring_every = models.CharField(_("paid every"), max_length=5, blank=True)
     trace = models.JSONField(default=list)
     clauses = models.JSONField(default=list)
 
@@ -138,6 +141,10 @@ class Claim(models.Model):
                 condition=~Q(status__in=["approved", "paid"])
                 | (Q(amount_approved__isnull=False) & Q(eligible=True)),
                 name="claim_approved_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(recurring_every__in=["", "month", "year"]),
+                name="claim_recurring_every",
             ),
         ]
         indexes = [
@@ -258,6 +265,7 @@ class ClaimApproval(models.Model):
 
 class Payout(models.Model):
     """The payment of an approved claim: one voucher (ใบสำคัญจ่าย) and one journal entry.
+    A recurring benefit's claim has one payment per period (``period``), each its own voucher.
 
     A payment made in error (wrong person, wrong amount, money returned) is cancelled, never
     deleted: its voucher number stays on record, a reversing entry is posted
@@ -279,6 +287,8 @@ class Payout(models.Model):
     paid_to = models.JSONField(default=list)
     note = models.CharField(_("why less is paid"), max_length=500, blank=True)
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="payout")
+    #: For a recurring benefit: the first day of the month (or year) this payment covers.
+    period = models.DateField(_("period paid"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -301,7 +311,15 @@ class Payout(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
             models.UniqueConstraint(
-                fields=["claim"], condition=Q(voided_at__isnull=True), name="payout_one_live"
+                fields=["claim"],
+                condition=Q(voided_at__isnull=True, period__isnull=True),
+                name="payout_one_live",
+            ),
+            # A pension's period is paid once: never twice for the same month or year.
+            models.UniqueConstraint(
+                fields=["claim", "period"],
+                condition=Q(voided_at__isnull=True, period__isnull=False),
+                name="payout_one_per_period",
             ),
             models.CheckConstraint(
                 condition=Q(voided_at__isnull=True)

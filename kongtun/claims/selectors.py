@@ -53,6 +53,20 @@ def claim_search(
     return qs.order_by("-filed_on", "-fiscal_year", "-number")
 
 
+def benefit_needs(*, fund: Fund) -> dict[str, frozenset[str]]:
+    """For the claim form: the details each benefit asks for, as the latest approved version
+    that has the benefit defines it (``services.detail_fields``)."""
+    from kongtun.claims.services import detail_fields
+
+    needs: dict[str, frozenset[str]] = {}
+    for v in RegulationVersion.objects.filter(fund=fund, status="approved").order_by(
+        "-effective_date"
+    ):
+        for b in regulation_of(v).benefits:
+            needs.setdefault(b.code, detail_fields(b))
+    return needs
+
+
 def benefit_choices(*, fund: Fund) -> list[tuple[str, str]]:
     """(code, name) of every benefit claimed so far or offered by an approved version."""
     seen: dict[str, str] = {}

@@ -13,7 +13,7 @@ the unique constraints back it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -51,6 +51,7 @@ from kongtun.ledger.services import (
     closed_month_problem,
     entry_post,
     entry_reverse,
+    month_name,
 )
 from kongtun.members.models import Beneficiary, Member
 from kongtun.regulations.engine import Decision, Event, Evidence, Regulation, Step, decide
@@ -79,6 +80,52 @@ DETAIL_FIELDS = {
     "subject_sex": "subject_sex",
     "grade_average": "grade_average",
 }
+#: Details a claim form may ask for; ``detail_fields`` says which one benefit needs.
+DETAIL_NAMES = frozenset(
+    {
+        "nights",
+        "children",
+        "months",
+        "subject_name",
+        "subject_birth_date",
+        "subject_sex",
+        "grade_average",
+        "school_level",
+        "disability_level",
+        "cause",
+    }
+)
+_CAUSE_KINDS = {"hospital", "outpatient", "death", "disability", "disaster", "other"}
+
+
+def detail_fields(benefit: Any) -> frozenset[str]:
+    """What a claim for ``benefit`` asks for besides the member, the date and whose event it
+    is: nights for a hospital stay, the grade and school level only for a scholarship, the
+    relative's details only when the benefit covers relatives … The form shows only these,
+    and drops anything else sent (``ClaimForm``)."""
+    if benefit is None:
+        return frozenset()
+    need = set()
+    unit = {"night": "nights", "child": "children", "month": "months"}.get(benefit.per)
+    if unit and not (unit == "months" and getattr(benefit, "recurring", None)):
+        need.add(unit)
+    if any(r.relative != "self" for r in benefit.relatives):
+        need |= {"subject_name", "subject_birth_date", "subject_sex"}
+    conditions = benefit.conditions
+    if benefit.kind == "education":
+        if benefit.levels or (conditions and conditions.school_levels):
+            need.add("school_level")
+        if conditions and conditions.min_grade_average is not None:
+            need.add("grade_average")
+        if not need & {"school_level", "grade_average"}:
+            need |= {"school_level", "grade_average"}
+    if benefit.kind == "disability":
+        need.add("disability_level")
+    if benefit.kind in _CAUSE_KINDS:
+        need.add("cause")
+    return frozenset(need)
+
+
 #: The books have one expense account per benefit kind; outpatient visits are sickness.
 ACCOUNT_OF_KIND = {"outpatient": "hospital"}
 
@@ -212,6 +259,8 @@ class Preview:
     benefit_name_en: str = ""
     benefit_kind: str = ""
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    #: "month" / "year": once granted, paid every period (a pension).
+    recurring_every: str = ""
 
     @property
     def benefit_label(self) -> str:
@@ -274,6 +323,8 @@ def claim_preview(
                 ]
             }
         )
+    if benefit.recurring is not None and data.months is not None:
+        data = replace(data, months=None)  # a pension's claim decides one period's amount
     history = member_history(member, on=data.event_date, exclude_claims=exclude_claims)
     decision = decide(regulation, history, event_of(data, as_of=today, filed_on=filed_on))
     _refuse_bad_input(decision)
@@ -288,6 +339,7 @@ def claim_preview(
         benefit_name_en=benefit.name_en,
         benefit_kind=benefit.kind,
         evidence=benefit.evidence,
+        recurring_every=_recurring_of(benefit),
     )
 
 
@@ -318,6 +370,7 @@ def _snapshot(claim: Claim, preview: Preview) -> None:
     claim.benefit_kind = preview.benefit_kind
     claim.benefit_name = preview.benefit_name
     claim.benefit_name_en = preview.benefit_name_en
+    claim.recurring_every = preview.recurring_every
 
 
 @retry_transient
@@ -349,6 +402,36 @@ def claim_file(
     _snapshot(claim, preview)
     claim.save()
     return claim
+
+
+@retry_transient
+@transaction.atomic
+def claim_file_with_evidence(
+    *,
+    fund: Fund,
+    data: ClaimInput,
+    evidence: list[tuple[str, str]],
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
+) -> Claim:
+    """File a claim with the documents the committee saw on paper (the API's one call): all
+    or nothing, a bad document named by its position (``evidence[1].requirement``)."""
+    fund_lock(fund.pk)
+    claim = claim_file(fund=fund, data=data, actor=actor, today=today)
+    for i, (requirement, description) in enumerate(evidence):
+        try:
+            evidence_seen_on_paper(
+                claim=claim, requirement=requirement, description=description, actor=actor
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"evidence[{i}].{k}": v for k, v in exc.message_dict.items()}
+            ) from None
+    return claim
+
+
+def _recurring_of(benefit: Any) -> str:
+    return benefit.recurring.every if getattr(benefit, "recurring", None) else ""
 
 
 def steps_of(claim: Claim) -> list[Step]:
@@ -777,14 +860,17 @@ def next_numbers(fund: Fund, key: str, n: int) -> int:
     return counter_reserve(fund_id=fund.pk, key=key, n=n)
 
 
-def voucher_description(claim: Claim, ref: str) -> str:
-    return _("Payment voucher %(ref)s: %(benefit)s for %(number)s %(name)s (claim %(claim)s)") % {
+def voucher_description(claim: Claim, ref: str, period: dt.date | None = None) -> str:
+    text = _("Payment voucher %(ref)s: %(benefit)s for %(number)s %(name)s (claim %(claim)s)") % {
         "ref": ref,
         "benefit": claim.benefit_name,
         "number": claim.member.number,
         "name": claim.member.full_name,
         "claim": claim.display_number,
     }
+    if period is not None:
+        text += ", " + _("period %(month)s") % {"month": month_name(period)}
+    return text
 
 
 def _post_voucher(
@@ -796,13 +882,14 @@ def _post_voucher(
     amount: Decimal,
     actor: AbstractBaseUser | None,
     today: dt.date,
+    period: dt.date | None = None,
 ) -> Any:
     """The voucher's entry: debit the benefit's expense account, credit cash or bank."""
     return entry_post(
         fund=claim.fund,
         draft=EntryDraft(
             date=paid_on,
-            description=voucher_description(claim, ref),
+            description=voucher_description(claim, ref, period),
             lines=[
                 LineDraft(
                     account=_benefit_account(claim.fund, claim.benefit_kind),
@@ -851,6 +938,10 @@ def claim_pay(
         raise ValidationError({"__all__": [_("This claim has already been paid.")]})
     if claim.status != ClaimStatus.APPROVED:
         raise ValidationError({"__all__": [_("Only an approved claim can be paid.")]})
+    if claim.recurring_every:
+        raise ValidationError(
+            {"__all__": [_("A pension is paid every period from the list of pensions due.")]}
+        )
     errors: dict[str, list[str]] = {}
     approved = claim.amount_approved or Decimal(0)
     amount = approved if amount is None else amount

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.claim_list, name="claim_list"),
     path("new/", views.claim_new, name="claim_new"),
     path("settings/", views.claims_settings, name="claims_settings"),
+    path("recurring/", views.recurring_list, name="claims_recurring"),
     path("<int:claim_id>/", views.claim_detail, name="claim_detail"),
     path("<int:claim_id>/review/", views.claim_review_view, name="claim_review"),
     path("<int:claim_id>/evidence/", views.claim_evidence_upload, name="claim_evidence_upload"),

@@ -3,6 +3,9 @@ the member's own claims (404 otherwise), and evidence files are served only thro
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,14 +20,17 @@ from kongtun.claims.forms import (
     ClaimFilterForm,
     ClaimForm,
     EvidenceForm,
+    MonthForm,
     PaperEvidenceForm,
     PayForm,
     PayoutVoidForm,
     PolicyForm,
+    RecurringPayForm,
     ReviewForm,
 )
 from kongtun.claims.models import Claim, ClaimEvidence, ClaimStatus, Payout, ReviewAction
-from kongtun.claims.selectors import benefit_choices, claim_search
+from kongtun.claims.recurring import parse_keys, recurring_pay, recurring_schedule
+from kongtun.claims.selectors import benefit_choices, benefit_needs, claim_search
 from kongtun.claims.services import (
     EVIDENCE_MAX_BYTES,
     approvals_in_round,
@@ -44,7 +50,7 @@ from kongtun.claims.services import (
     required_evidence,
     trace_lines,
 )
-from kongtun.core.concurrency import as_pk, submit_once
+from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
@@ -132,20 +138,15 @@ def claim_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
     )
 
 
-def _benefit_details(access: FundAccess) -> dict[str, dict]:
-    """For the form's script: which details each benefit of the version in force needs."""
+def _benefit_details(access: FundAccess, needs: dict[str, frozenset[str]]) -> dict[str, dict]:
+    """For the form's script: which details each benefit asks for, and whose event it may be
+    (the same ``detail_fields`` the server keeps the form to)."""
+    out: dict[str, dict] = {code: {"fields": sorted(f)} for code, f in needs.items()}
     version = version_in_force(fund=access.fund, on=timezone.localdate())
-    if version is None:
-        return {}
-    out = {}
-    for b in regulation_of(version).benefits:
-        out[b.code] = {
-            "per": b.per,
-            "kind": b.kind,
-            "relatives": [r.relative for r in b.relatives] or ["self"],
-            "grade": bool(b.conditions and b.conditions.min_grade_average is not None),
-            "levels": bool(b.levels) or bool(b.conditions and b.conditions.school_levels),
-        }
+    if version is not None:
+        for b in regulation_of(version).benefits:
+            if b.code in out:
+                out[b.code]["relatives"] = [r.relative for r in b.relatives] or ["self"]
     return out
 
 
@@ -163,12 +164,24 @@ def claim_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
         initial["member_number"] = own_member.number
         if data is not None:
             data["member_number"] = own_member.number
-    form = ClaimForm(data, initial=initial, benefits=benefit_choices(fund=access.fund))
+    needs = benefit_needs(fund=access.fund)
+    initial["benefit"] = request.GET.get("benefit", "")
+    form = ClaimForm(data, initial=initial, benefits=benefit_choices(fund=access.fund), needs=needs)
     if own_member is not None:
         form.fields["member_number"].disabled = True
     preview = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "choose" in request.POST:
+        # Without the page's script: the benefit was chosen, show what it asks for.
+        form = ClaimForm(
+            initial={k: v for k, v in request.POST.items() if k in ClaimForm.base_fields},
+            benefits=benefit_choices(fund=access.fund),
+            needs=needs,
+        )
+        if own_member is not None:
+            form.initial["member_number"] = own_member.number
+            form.fields["member_number"].disabled = True
+    elif request.method == "POST":
         if form.is_valid():
             claim_input = form.to_input()
             try:
@@ -194,7 +207,7 @@ def claim_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "preview": preview,
             "lines": preview.lines() if preview else [],
             "evidence": [evidence_label(e) for e in preview.evidence] if preview else [],
-            "benefit_details": _benefit_details(access),
+            "benefit_details": _benefit_details(access, needs),
         },
         status=status,
     )
@@ -234,7 +247,11 @@ def _detail_page(
         and claim.status in (ClaimStatus.SUBMITTED, ClaimStatus.MORE_EVIDENCE)
     )
     can_upload = claim.is_open and _own_or_decider(access, claim)
-    can_pay = access.can(Cap.RECORD_MONEY) and claim.status == ClaimStatus.APPROVED
+    can_pay = (
+        access.can(Cap.RECORD_MONEY)
+        and claim.status == ClaimStatus.APPROVED
+        and not claim.recurring_every  # a pension is paid month by month from its list
+    )
     personal_data_access_log(
         access=access,
         members=[claim.member_id],
@@ -271,6 +288,13 @@ def _detail_page(
             or PayForm(initial={"paid_on": timezone.localdate(), "amount": claim.amount_approved}),
             "payout": payout,
             "cancelled_payouts": cancelled,
+            "period_payouts": list(
+                claim.payouts.filter(voided_at__isnull=True, period__isnull=False).order_by(
+                    "period"
+                )
+            )
+            if claim.recurring_every
+            else [],
             "void_form": void_form
             or (PayoutVoidForm() if payout and access.can(Cap.RECORD_MONEY) else None),
         },
@@ -531,4 +555,75 @@ def claims_settings(request: HttpRequest, access: FundAccess) -> HttpResponse:
     )
     return render(
         request, "claims/settings.html", {"form": form, "policy": policy, "deciders": deciders}
+    )
+
+
+@fund_view(Cap.VIEW_PERSONS)
+def recurring_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    """The pensions due this month (and any earlier period still owed), for the treasurer to
+    pay with one voucher each; periods stopped by death, resignation or suspension are shown
+    with the change that stopped them."""
+    today = timezone.localdate()
+    month = MonthForm(request.GET or None).month_value(today)
+    status = 200
+    form = RecurringPayForm(initial={"paid_on": today})
+    chosen: set[str] = set()
+    if request.method == "POST":
+        if not access.can(Cap.RECORD_MONEY):
+            raise PermissionDenied
+        form = RecurringPayForm(request.POST)
+        chosen = set(request.POST.getlist("periods"))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                payouts, replayed = submit_once(
+                    request,
+                    fund_id=access.fund.pk,
+                    scope="claims.recurring_pay",
+                    action=lambda: recurring_pay(
+                        fund=access.fund,
+                        items=parse_keys(sorted(chosen)),
+                        paid_on=d["paid_on"],
+                        source=d["source"],
+                        actor=request.user,
+                    ),
+                    **as_pks(Payout),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                status = 400
+            else:
+                if replayed:
+                    messages.info(request, _("This was already saved; nothing was recorded twice."))
+                messages.success(
+                    request,
+                    _("%(n)s pension payment(s) made, one voucher each.") % {"n": len(payouts)},
+                )
+                return redirect(f"{request.path}?month={month.year:04d}-{month.month:02d}")
+        else:
+            status = 400
+    rows = recurring_schedule(fund=access.fund, month=month)
+    personal_data_access_log(
+        access=access,
+        members=sorted({r.claim.member_id for r in rows}),
+        kinds=[AccessKind.HEALTH],
+        path=request.get_full_path(),
+    )
+    due = [r for r in rows if r.due]
+    return render(
+        request,
+        "claims/recurring.html",
+        {
+            "month": month,
+            "previous": (month - dt.timedelta(days=1)).replace(day=1),
+            "next": (month + dt.timedelta(days=32)).replace(day=1),
+            "rows": rows,
+            "due_total": sum((r.amount for r in due), Decimal("0.00")),
+            "due_count": len(due),
+            "form": form,
+            "chosen": chosen or {r.key for r in due if r.period <= today},
+            "can_pay": access.can(Cap.RECORD_MONEY),
+            "today": today,
+        },
+        status=status,
     )

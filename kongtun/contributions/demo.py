@@ -40,7 +40,6 @@ def _exit_date(member: Member) -> dt.date | None:
 def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
     policy = policy_of(fund)
     policy.entrance_fee = Decimal("50") if fund.short_code == "BANTHI" else Decimal("20")
-    policy.suspend_after_unpaid_periods = 6
     policy.save()
     plans = {p.months: p for p in ContributionPlan.objects.filter(fund=fund)}
     payments_by_day: dict[dt.date, list[PaymentInput]] = defaultdict(list)

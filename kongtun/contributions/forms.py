@@ -58,7 +58,7 @@ class PolicyForm(forms.ModelForm):
 
     class Meta:
         model = ContributionPolicy
-        fields = ["entrance_fee", "suspend_after_unpaid_periods", "reinstate_on_payment"]
+        fields = ["entrance_fee", "reinstate_on_payment"]
 
 
 class PlanForm(forms.ModelForm):

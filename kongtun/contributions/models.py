@@ -40,17 +40,13 @@ class ContributionPlan(models.Model):
 
 
 class ContributionPolicy(models.Model):
-    """A fund's rules around contributions: the entrance fee and the arrears rule."""
+    """A fund's rules around contributions: the entrance fee, and whether paying the arrears
+    reinstates a member suspended for them. How many unpaid months suspend a member is the
+    regulation's arrears clause, the one source (decision 0021)."""
 
     fund = models.OneToOneField(Fund, on_delete=models.PROTECT, related_name="contribution_policy")
     entrance_fee = models.DecimalField(
         _("entrance fee"), max_digits=10, decimal_places=2, default=0
-    )
-    suspend_after_unpaid_periods = models.PositiveSmallIntegerField(
-        _("suspend after this many unpaid periods"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: never suspend automatically."),
     )
     reinstate_on_payment = models.BooleanField(
         _("reinstate when the arrears are paid"), default=True

@@ -4,61 +4,66 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, Sum
+from django.db.models import Max
 
 from kongtun.contributions.models import ContributionPayment, PlanAssignment
-from kongtun.contributions.services import month_index, month_start, periods_due
+from kongtun.contributions.services import arrears_rule, month_index, month_start
 from kongtun.funds.models import Fund
 from kongtun.members.models import Member, MemberStatus
+from kongtun.regulations.engine.arrears import arrears_on
 
 
 def arrears_list(*, fund: Fund, as_of: dt.date) -> list[dict]:
-    """Every active or suspended member with unpaid periods, computed in three queries (not
-    one per member): plans, months covered, and the members."""
+    """Every active or suspended member with unpaid months, counted by ``arrears_on`` — the
+    claim check's own count — on the members' histories (a few queries, not one per member).
+    ``over_limit``: more unpaid months than the regulation in force allows."""
+    from kongtun.regulations.history import histories
+
     plans: dict[int, object] = {}
+    first: dict[int, object] = {}
     for row in (
-        PlanAssignment.objects.filter(member__fund=fund, effective_date__lte=as_of)
+        PlanAssignment.objects.filter(member__fund=fund)
         .select_related("plan")
         .order_by("member_id", "effective_date", "id")
     ):
-        plans[row.member_id] = row.plan
-    covered = dict(
-        ContributionPayment.objects.filter(fund=fund, voided_at__isnull=True, paid_on__lte=as_of)
-        .values_list("member_id")
-        .annotate(m=Sum("months"))
-        .order_by()
-    )
+        first.setdefault(row.member_id, row.plan)
+        if row.effective_date <= as_of:
+            plans[row.member_id] = row.plan
     last_paid = dict(
-        ContributionPayment.objects.filter(fund=fund, voided_at__isnull=True)
+        ContributionPayment.objects.filter(fund=fund, voided_at__isnull=True, paid_on__lte=as_of)
         .values_list("member_id")
         .annotate(d=Max("paid_on"))
         .order_by()
     )
+    rule = arrears_rule(fund, as_of)
+    counted_from = rule.counted_from if rule else "join"
+    members = list(
+        Member.objects.filter(
+            fund=fund,
+            status__in=[MemberStatus.ACTIVE, MemberStatus.SUSPENDED],
+            join_date__lte=as_of,
+        ).select_related("village")
+    )
+    found = histories(members, on=as_of)
     rows = []
-    members = Member.objects.filter(
-        fund=fund, status__in=[MemberStatus.ACTIVE, MemberStatus.SUSPENDED], join_date__lte=as_of
-    ).select_related("village")
     for member in members:
-        plan = plans.get(member.pk)
-        if plan is None:
+        count = arrears_on(found[member.pk], as_of, counted_from=counted_from)  # type: ignore[arg-type]
+        if count.unpaid <= 0:
             continue
-        due = periods_due(member.join_date, as_of, plan.months)
-        paid = covered.get(member.pk, 0) // plan.months
-        unpaid = due - paid
-        if unpaid > 0:
-            rows.append(
-                {
-                    "member": member,
-                    "plan": plan,
-                    "periods_unpaid": unpaid,
-                    "amount_unpaid": plan.amount * unpaid,
-                    "paid_through": month_start(
-                        month_index(member.join_date) + covered.get(member.pk, 0) - 1
-                    )
-                    if covered.get(member.pk)
-                    else None,
-                    "last_paid": last_paid.get(member.pk),
-                }
-            )
-    rows.sort(key=lambda r: (-r["periods_unpaid"], r["member"].number))
+        plan = plans.get(member.pk) or first.get(member.pk)
+        rows.append(
+            {
+                "member": member,
+                "plan": plan,
+                "months_unpaid": count.unpaid,
+                "periods_unpaid": count.periods_unpaid,
+                "amount_unpaid": plan.amount * count.periods_unpaid if plan else None,
+                "over_limit": rule is not None and count.over(rule.max_months),
+                "paid_through": month_start(month_index(member.join_date) + count.paid - 1)
+                if count.paid
+                else None,
+                "last_paid": last_paid.get(member.pk),
+            }
+        )
+    rows.sort(key=lambda r: (-r["months_unpaid"], r["member"].number))
     return rows

@@ -25,12 +25,14 @@ from kongtun.contributions.models import (
 )
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_reserve
-from kongtun.core.thaidates import BE_OFFSET, fiscal_year_be
+from kongtun.core.thaidates import BE_OFFSET, fiscal_year_be, format_date
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post, entry_reverse
 from kongtun.members.models import Member, MemberStatus, MemberStatusChange
 from kongtun.members.services import member_set_status
+from kongtun.regulations.engine.arrears import ArrearsCount, arrears_crossed_on, arrears_on
+from kongtun.regulations.engine.facts import MemberHistory
 
 DEFAULT_PLANS = [
     ("รายเดือน 30 บาท", "Monthly, 30 baht", Decimal("30"), 1),
@@ -65,16 +67,67 @@ def periods_due(join_date: dt.date, as_of: dt.date, months_per_period: int) -> i
 
 
 @dataclass(frozen=True)
+class ArrearsRule:
+    """The regulation in force's arrears clause: the one threshold (decision 0021)."""
+
+    max_months: int
+    counted_from: str
+    clause: str | None
+    version_number: int
+
+
+def arrears_rule(fund: Fund, on: dt.date) -> ArrearsRule | None:
+    """The arrears clause of the regulation version in force on ``on`` (None: the regulation
+    has none, so nobody is suspended or refused for arrears)."""
+    from kongtun.regulations.selectors import regulation_of, version_in_force
+
+    version = version_in_force(fund=fund, on=on)
+    if version is None:
+        return None
+    arrears = regulation_of(version).membership.arrears
+    if arrears is None:
+        return None
+    return ArrearsRule(
+        max_months=arrears.max_months,
+        counted_from=arrears.counted_from,
+        clause=arrears.clause or regulation_of(version).membership.clause,
+        version_number=version.number,
+    )
+
+
+@dataclass(frozen=True)
 class Arrears:
+    """A member's arrears on a day: ``count`` is the engine's own (``arrears_on``), the one
+    the claim check uses; the plan gives the amount."""
+
     plan: ContributionPlan | None
-    periods_due: int
-    periods_paid: int
-    months_covered: int
+    count: ArrearsCount
     next_month: dt.date  # first month not yet covered
+    rule: ArrearsRule | None = None
+
+    @property
+    def periods_due(self) -> int:
+        return self.count.periods_due
+
+    @property
+    def periods_paid(self) -> int:
+        return self.count.periods_paid
 
     @property
     def periods_unpaid(self) -> int:
-        return max(0, self.periods_due - self.periods_paid)
+        return self.count.periods_unpaid
+
+    @property
+    def months_unpaid(self) -> int:
+        return self.count.unpaid
+
+    @property
+    def months_covered(self) -> int:
+        return self.count.paid
+
+    @property
+    def over_limit(self) -> bool:
+        return self.rule is not None and self.count.over(self.rule.max_months)
 
     @property
     def amount_unpaid(self) -> Decimal:
@@ -98,35 +151,27 @@ def plan_of(member: Member, on: dt.date) -> ContributionPlan | None:
     return row.plan if row else None
 
 
-def member_arrears(member: Member, *, as_of: dt.date) -> Arrears:
+def member_arrears(
+    member: Member, *, as_of: dt.date, history: MemberHistory | None = None
+) -> Arrears:
     """Periods due from the join month through ``as_of`` (paid at the start of each period)
-    against months covered by payments made on or before ``as_of``."""
-    plan = plan_of(member, as_of)
-    covered = (
-        ContributionPayment.objects.filter(
-            member=member, voided_at__isnull=True, paid_on__lte=as_of
-        ).aggregate(m=Sum("months"))["m"]
-        or 0
+    against months covered by payments made on or before ``as_of``: ``arrears_on`` on the
+    member's history, as the claim check computes it."""
+    from kongtun.regulations.history import member_history
+
+    history = history or member_history(member, on=as_of)
+    rule = arrears_rule(member.fund, as_of)
+    count = arrears_on(
+        history,
+        as_of,
+        counted_from=rule.counted_from if rule else "join",  # type: ignore[arg-type]
     )
-    start = month_index(member.join_date)
-    months_per = plan.months if plan else 1
-    due = periods_due(member.join_date, as_of, months_per)
-    if member.status in (MemberStatus.DECEASED, MemberStatus.RESIGNED):
-        last = member.status_changes.order_by("-effective_date").first()
-        if last:
-            due = min(due, periods_due(member.join_date, last.effective_date, months_per))
-    all_covered = (
-        ContributionPayment.objects.filter(member=member, voided_at__isnull=True).aggregate(
-            m=Sum("months")
-        )["m"]
-        or 0
-    )
+    all_covered = sum(p.months_covered for p in history.payments)
     return Arrears(
-        plan=plan,
-        periods_due=due,
-        periods_paid=covered // months_per,
-        months_covered=covered,
-        next_month=month_start(start + all_covered),
+        plan=plan_of(member, as_of),
+        count=count,
+        next_month=month_start(month_index(member.join_date) + all_covered),
+        rule=rule,
     )
 
 
@@ -497,14 +542,17 @@ def _next_numbers(fund: Fund, key: str, n: int) -> int:
 def _reinstate_paid_up(
     fund: Fund, member_ids: set[int], *, on: dt.date, actor: object, today: dt.date
 ) -> None:
+    """Members suspended for arrears whose payment brings them within the regulation's limit
+    are active again from the day of the payment."""
     policy = policy_of(fund)
-    if not policy.reinstate_on_payment or policy.suspend_after_unpaid_periods is None:
+    rule = arrears_rule(fund, on)
+    if not policy.reinstate_on_payment or rule is None:
         return
     for member in Member.objects.filter(pk__in=member_ids, status=MemberStatus.SUSPENDED):
         last = member.status_changes.order_by("-effective_date", "-id").first()
-        if last is None or last.reason != ARREARS_REASON:
+        if last is None or not last.reason.startswith(ARREARS_REASON):
             continue  # suspended by the committee for another reason: the committee decides
-        if member_arrears(member, as_of=on).periods_unpaid <= policy.suspend_after_unpaid_periods:
+        if not member_arrears(member, as_of=on).over_limit:
             member_set_status(
                 member=member,
                 status=MemberStatus.ACTIVE,
@@ -519,31 +567,91 @@ ARREARS_REASON = "ค้างชำระเงินสัจจะเกิ�
 REINSTATE_REASON = "ชำระเงินสัจจะที่ค้างแล้ว"
 
 
+def _status_on(changes: Sequence[MemberStatusChange], day: dt.date) -> str:
+    status = MemberStatus.ACTIVE
+    for ch in changes:  # ordered by date, then id
+        if ch.effective_date <= day:
+            status = ch.status
+    return status
+
+
+def _first_open_day(fund: Fund, day: dt.date) -> dt.date:
+    """``day``, or the first day of the first open month after it (a published month's
+    members are counted as they were)."""
+    from kongtun.ledger.models import MonthClose
+
+    closed = set(
+        MonthClose.objects.filter(fund=fund, month__gte=day.replace(day=1)).values_list(
+            "month", flat=True
+        )
+    )
+    while day.replace(day=1) in closed:
+        day = month_start(month_index(day) + 1)
+    return day
+
+
 @retry_transient
 @transaction.atomic
 def arrears_apply_rule(
     *, fund: Fund, on: dt.date, actor: AbstractBaseUser | None, today: dt.date | None = None
 ) -> list[Member]:
-    """Suspend active members with more unpaid periods than the fund allows (dated, with the
-    reason, through the member's status history)."""
+    """Record in the status history the suspension of every member over the regulation's
+    arrears limit on ``on``, dated the day the limit was crossed — not the day this runs — so
+    a claim for an event after that day sees the suspension, whenever it was computed.
+
+    A member who has since died or resigned gets the suspension inserted before that change
+    (their current status stays); a later decision of the committee (reinstated, suspended)
+    is never reordered: the suspension then starts from it. A crossing day in a closed month
+    is recorded from the first open day, its real date in the reason."""
+    from kongtun.regulations.history import histories
+
     fund_lock(fund.pk)
     today = today or timezone.localdate()
-    limit = policy_of(fund).suspend_after_unpaid_periods
-    if limit is None:
+    rule = arrears_rule(fund, on)
+    if rule is None:
         return []
+    members = list(
+        Member.objects.filter(fund=fund, join_date__lte=on)
+        .exclude(status=MemberStatus.SUSPENDED)
+        .prefetch_related("status_changes")
+        .order_by("number")
+    )
+    found = histories(members, on=on)
     suspended = []
-    for member in Member.objects.filter(fund=fund, status=MemberStatus.ACTIVE):
-        if member_arrears(member, as_of=on).periods_unpaid > limit:
-            last = member.status_changes.order_by("-effective_date").first()
-            member_set_status(
-                member=member,
-                status=MemberStatus.SUSPENDED,
-                effective_date=max(on, last.effective_date if last else member.join_date),
-                reason=ARREARS_REASON,
-                actor=actor,
-                today=today,
-            )
-            suspended.append(member)
+    for member in members:
+        crossed = arrears_crossed_on(
+            found[member.pk],
+            on,
+            max_months=rule.max_months,
+            counted_from=rule.counted_from,  # type: ignore[arg-type]
+        )
+        if crossed is None:
+            continue
+        changes = sorted(member.status_changes.all(), key=lambda c: (c.effective_date, c.pk))
+        if _status_on(changes, crossed) != MemberStatus.ACTIVE:
+            continue
+        later = [c for c in changes if c.effective_date > crossed]
+        terminal = {MemberStatus.DECEASED, MemberStatus.RESIGNED}
+        committee = [c for c in later if c.status not in terminal]
+        day = max(crossed, committee[-1].effective_date) if committee else crossed
+        if committee and committee[-1].status == MemberStatus.SUSPENDED:
+            continue
+        day = _first_open_day(fund, day)
+        if day > on:
+            continue
+        reason = ARREARS_REASON
+        if day != crossed:
+            reason = f"{ARREARS_REASON} (เกินกำหนดตั้งแต่ {format_date(crossed, 'th')})"
+        MemberStatusChange.objects.create(
+            member=member,
+            status=MemberStatus.SUSPENDED,
+            effective_date=day,
+            reason=reason,
+            changed_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        if not [c for c in changes if c.effective_date > day]:
+            Member.objects.filter(pk=member.pk).update(status=MemberStatus.SUSPENDED)
+        suspended.append(member)
     return suspended
 
 

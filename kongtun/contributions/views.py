@@ -32,6 +32,7 @@ from kongtun.contributions.selectors import arrears_list
 from kongtun.contributions.services import (
     PaymentInput,
     arrears_apply_rule,
+    arrears_rule,
     contributions_check,
     contributions_record,
     member_arrears,
@@ -84,6 +85,7 @@ def overview(request: HttpRequest, access: FundAccess) -> HttpResponse:
         {
             "plans": access.fund.contribution_plans.all(),
             "policy": policy_of(access.fund),
+            "rule": arrears_rule(access.fund, today),
             "arrears_count": len(arrears_list(fund=access.fund, as_of=today)),
             "recent": _receipts_for(
                 access,
@@ -604,8 +606,10 @@ def arrears(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "page": Paginator([] if hides_persons(access) else rows, 100).get_page(
                 request.GET.get("page")
             ),
-            "policy": policy_of(access.fund),
-            "total": sum((r["amount_unpaid"] for r in rows), Decimal("0")),
+            "rule": arrears_rule(access.fund, today),
+            "today": today,
+            "total": sum((r["amount_unpaid"] or Decimal("0") for r in rows), Decimal("0")),
+            "over": sum(1 for r in rows if r["over_limit"]),
             "count": len(rows),
         },
     )

@@ -225,6 +225,15 @@ def describe_benefit(reg: Regulation, b: Benefit) -> BenefitView:
         view.amount.append(Rule(_("by level (table), %(per)s") % {"per": per}, b.clause))
         for lv in b.levels:
             view.table.append((str(_(_LEVEL.get(lv.level, lv.level))), format_baht(lv.amount)))
+    if b.recurring is not None:
+        view.amount.append(
+            Rule(
+                _("granted once, paid every month until death, resignation or suspension")
+                if b.recurring.every == "month"
+                else _("granted once, paid every year until death, resignation or suspension"),
+                b.recurring.clause or b.clause,
+            )
+        )
 
     if b.per == "counted_year":
         cy = b.counted_years

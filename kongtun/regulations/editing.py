@@ -273,6 +273,7 @@ def benefit_initial(b: dict[str, Any]) -> dict[str, Any]:
             "kind": b.get("kind", "other"),
             "clause": b.get("clause", ""),
             "per": b.get("per", "event"),
+            "recurring_every": (b.get("recurring") or {}).get("every", ""),
             "amount": b.get("amount"),
             "tiers_basis": tiers.get("basis", ""),
             "tiers_clause": tiers.get("clause", ""),
@@ -364,6 +365,10 @@ def benefit_apply(
     b.pop("amount", None)
     b.pop("tiers", None)
     b.pop("levels", None)
+    if d.get("recurring_every"):
+        b["recurring"] = {**(b.get("recurring") or {}), "every": d["recurring_every"]}
+    else:
+        b.pop("recurring", None)
     band_rows = []
     for r in rows(bands):
         band: dict[str, Any] = {"amount": _num(r["amount"])}

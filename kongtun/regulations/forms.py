@@ -260,6 +260,16 @@ class BenefitForm(ClauseChoiceMixin, forms.Form):
         positive=False,
         help_text=_("Leave empty when the amount comes from the tiers or levels below."),
     )
+    recurring_every = forms.ChoiceField(
+        label=_("once granted"),
+        required=False,
+        choices=[
+            ("", _("paid once per claim")),
+            ("month", _("paid every month (a pension)")),
+            ("year", _("paid every year (a pension)")),
+        ],
+        help_text=_("A pension is claimed once and then paid every period without a new claim."),
+    )
     tiers_basis = forms.ChoiceField(
         label=_("tiers measured on"), required=False, choices=TIER_BASIS
     )

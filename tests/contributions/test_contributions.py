@@ -18,7 +18,6 @@ from kongtun.contributions.services import (
     fiscal_year_be,
     member_arrears,
     plan_assign,
-    policy_of,
     receipt_void,
 )
 from kongtun.ledger.models import JournalEntry
@@ -129,22 +128,91 @@ def test_resigned_members_cannot_pay(fund, world):
         pay(fund, m.number, "30", on=dt.date(2016, 2, 1))
 
 
-def test_suspension_after_unpaid_periods_and_reinstatement_on_payment(fund, world):
-    policy = policy_of(fund)
-    policy.suspend_after_unpaid_periods = 3
-    policy.save()
-    m = world.members_a[0]
+def test_suspension_follows_the_regulation_and_is_dated_the_day_the_limit_was_crossed(fund, world):
+    from tests.claims.helpers import approved
+
+    approved(fund)  # banthi: benefits withheld with more than 3 unpaid months (clause 9)
+    m, yearly, never_paid = world.members_a
     pay(fund, m.number, "30")  # March 2015 only
-    never_paid = world.members_a[2]  # monthly plan, nothing paid: 4 periods due by June
+    pay(fund, yearly.number, "360")  # March 2015 - February 2016
     first = arrears_apply_rule(fund=fund, on=dt.date(2015, 6, 20), actor=None, today=TODAY)
-    assert first == [never_paid]  # m has 3 unpaid (Apr-Jun): not more than 3
-    assert arrears_apply_rule(fund=fund, on=dt.date(2015, 7, 20), actor=None, today=TODAY) == [m]
+    assert first == [never_paid]  # March..June due: 4 unpaid; m has 3 (April-June): not over
+    change = never_paid.status_changes.get()
+    assert change.effective_date == dt.date(2015, 6, 1)  # the day June fell due, not the 20th
+    # Run a month late: m went over on 1 July, and that is the date recorded.
+    assert arrears_apply_rule(fund=fund, on=dt.date(2015, 8, 20), actor=None, today=TODAY) == [m]
+    assert m.status_changes.get().effective_date == dt.date(2015, 7, 1)
     m.refresh_from_db()
     assert m.status == MemberStatus.SUSPENDED
-    pay(fund, m.number, "120", on=dt.date(2015, 7, 25))  # April..July
+    pay(fund, m.number, "150", on=dt.date(2015, 8, 25))  # April..August
     m.refresh_from_db()
     assert m.status == MemberStatus.ACTIVE
     assert [c.status for c in m.status_changes.order_by("id")] == ["suspended", "active"]
+
+
+def test_a_member_who_died_in_arrears_is_suspended_from_before_the_death(fund, world):
+    from kongtun.claims.services import ClaimInput, claim_preview
+    from kongtun.members.services import member_set_status
+    from tests.claims.helpers import approved
+
+    approved(fund)
+    m = world.members_a[0]
+    pay(fund, m.number, "30")  # March 2015 only: over the limit from 1 July
+    member_set_status(
+        member=m,
+        status=MemberStatus.DECEASED,
+        effective_date=dt.date(2015, 9, 10),
+        reason="ถึงแก่กรรม",
+        actor=None,
+        today=TODAY,
+    )
+    # The rule runs after the death was recorded: the suspension still lands on 1 July.
+    assert m in arrears_apply_rule(fund=fund, on=dt.date(2015, 10, 1), actor=None, today=TODAY)
+    m.refresh_from_db()
+    assert m.status == MemberStatus.DECEASED
+    assert [(c.status, c.effective_date) for c in m.status_changes.order_by("effective_date")] == [
+        (MemberStatus.SUSPENDED, dt.date(2015, 7, 1)),
+        (MemberStatus.DECEASED, dt.date(2015, 9, 10)),
+    ]
+    preview = claim_preview(
+        fund=fund,
+        data=ClaimInput(m.number, "funeral", dt.date(2015, 9, 10)),
+        today=dt.date(2015, 10, 1),
+    )
+    assert not preview.decision.eligible
+    failed = {s.code for s in preview.decision.failed_steps}
+    assert {"status", "arrears"} <= failed
+
+
+@pytest.mark.parametrize("day", [dt.date(2015, 5, 31), dt.date(2015, 6, 1), dt.date(2016, 1, 15)])
+def test_the_arrears_page_and_the_claim_check_give_the_same_count(fund, world, client, day):
+    from kongtun.claims.services import ClaimInput, claim_preview
+    from kongtun.contributions.selectors import arrears_list
+    from tests.claims.helpers import approved
+
+    approved(fund)
+    m = world.members_a[0]
+    pay(fund, m.number, "60")  # March and April 2015
+    preview = claim_preview(
+        fund=fund, data=ClaimInput(m.number, "hospital", day, nights=1), today=day
+    )
+    [step] = [s for s in preview.decision.steps if s.code == "arrears"]
+    [row] = [r for r in arrears_list(fund=fund, as_of=day) if r["member"] == m]
+    assert (
+        row["months_unpaid"] == step.params["unpaid"] == member_arrears(m, as_of=day).months_unpaid
+    )
+    assert row["over_limit"] == (not step.ok) == member_arrears(m, as_of=day).over_limit
+
+
+def test_the_arrears_page_names_the_regulations_limit(fund, world, client):
+    from tests.claims.helpers import approved
+
+    approved(fund)
+    client.force_login(world.chair_a)
+    pay(fund, world.members_a[0].number, "30")  # March 2015 only: far over the limit today
+    page = client.get(f"/f/{fund.pk}/contributions/arrears/").content.decode()
+    assert "ข้อ 9" in page and "เกิน 3 เดือน" in page  # the regulation's clause and limit
+    assert "เกินกำหนด" in page  # the member over the limit is marked
 
 
 def test_voiding_keeps_the_number_reverses_the_books_and_frees_the_months(fund, world):

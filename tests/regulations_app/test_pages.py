@@ -78,6 +78,21 @@ def test_edit_a_benefit_amount_through_the_form(world, client, draft):
     assert [c.units for c in regulation_of(draft).benefit("hospital").caps] == [7, None]
 
 
+def test_a_pension_is_made_recurring_through_the_form_and_kept_on_other_edits(world, client, draft):
+    client.force_login(world.chair_a)
+    i = benefit_index(draft, "old_age")  # banthi: "ปีละ" — a yearly pension
+    url = base(draft) + f"edit/benefits/{i}/"
+    assert edit(client, url, {"recurring_every": "year"}).status_code == 302
+    draft.refresh_from_db()
+    assert regulation_of(draft).benefit("old_age").recurring.every == "year"
+    assert edit(client, url, {"name_en": "Yearly pension"}).status_code == 302
+    draft.refresh_from_db()
+    assert regulation_of(draft).benefit("old_age").recurring.every == "year"  # kept
+    assert edit(client, url, {"recurring_every": ""}).status_code == 302
+    draft.refresh_from_db()
+    assert regulation_of(draft).benefit("old_age").recurring is None
+
+
 def test_edit_tiers_waiting_periods_caps_and_evidence(world, client, draft):
     client.force_login(world.chair_a)
     i = benefit_index(draft, "funeral")

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .arrears import arrears_on
 from .compiled import CBand, CCap, CompiledBenefit, CompiledRegulation
 from .dates import add_period, age_on, completed_months, elapsed, year_window
 from .facts import Decision, Event, MemberHistory, Step
@@ -286,25 +287,19 @@ def decide(regulation: Regulation, history: MemberHistory, event: Event) -> Deci
         t.add("waiting_period", w.clause, params, met_on <= ev)
 
     if idx.arrears_max is not None:
-        counted, ahead = m.counted()
-        covered = counted + ahead  # months paid ahead do count against arrears
-        anchor = join
-        if idx.arrears_from == "first_payment":
-            anchor = _first_payment(history, ev) or join
-        plan = max(1, history.plan_months)
-        due = 0 if ev < anchor else (completed_months(anchor, ev) // plan + 1) * plan
-        unpaid = max(0, due - covered)
+        # The one arrears count (``arrears.arrears_on``), shared with the contributions pages.
+        a = arrears_on(history, ev, counted_from=idx.arrears_from)  # type: ignore[arg-type]
         t.add(
             "arrears",
             idx.arrears_clause,
             {
-                "due": due,
-                "paid": covered,
-                "unpaid": unpaid,
+                "due": a.due,
+                "paid": a.paid,
+                "unpaid": a.unpaid,
                 "max": idx.arrears_max,
-                "plan_months": plan,
+                "plan_months": a.plan_months,
             },
-            unpaid <= idx.arrears_max,
+            not a.over(idx.arrears_max),
         )
 
     units = 1

@@ -467,6 +467,16 @@ def _check(reg: Regulation) -> list[FormatError]:
         for j, cap in enumerate(b.caps):
             _cap(cap, f"{p}.caps[{j}]", errs)
             clause(cap.clause, f"{p}.caps[{j}].clause")
+        if b.recurring is not None:
+            clause(b.recurring.clause, f"{p}.recurring.clause")
+            if b.per not in ("event", b.recurring.every):
+                add(
+                    FormatError(
+                        f"{p}.recurring.every",
+                        "recurring_per",
+                        {"every": b.recurring.every, "per": b.per},
+                    )
+                )
         evidence: set[str] = set()
         for j, ev in enumerate(b.evidence):
             _code(ev.code, f"{p}.evidence[{j}].code", errs)

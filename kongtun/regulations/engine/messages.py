@@ -57,6 +57,9 @@ ERRORS: dict[str, str] = {
     "duplicate": gettext_noop("%(value)s is listed twice"),
     "unknown_clause": gettext_noop("clause %(clause)s is not among the clauses"),
     "unknown_benefit": gettext_noop("benefit %(benefit)s is not among the benefits"),
+    "recurring_per": gettext_noop(
+        "a benefit paid every %(every)s is counted per %(every)s or per event, not per %(per)s"
+    ),
     "empty_period": gettext_noop("the period is zero: give years, months or days"),
     "days_not_allowed": gettext_noop("contributions are counted in months: days are not allowed"),
     "amount_missing": gettext_noop("give one of amount, tiers or levels"),

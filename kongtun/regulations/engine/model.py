@@ -43,6 +43,7 @@ __all__ = [
     "Membership",
     "Part",
     "Plan",
+    "Recurring",
     "Regulation",
     "RelativeShare",
     "Requirement",
@@ -425,6 +426,16 @@ class Evidence(_Strict):
 
 
 @dataclass(frozen=True)
+class Recurring(_Strict):
+    """A benefit granted once and then paid every period without a new claim ("ได้บำนาญ
+    เดือนละ 300 บาท"): the claim decides the amount per period; the claims app schedules the
+    payments and stops them on death, resignation or suspension."""
+
+    every: Literal["month", "year"] = "month"
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
 class Benefit(_Strict):
     """One benefit. The amount per unit comes from exactly one of amount, tiers or levels."""
 
@@ -446,6 +457,8 @@ class Benefit(_Strict):
     filing_deadline: FilingDeadline | None = None
     counted_years: CountedYears | None = None
     parts: tuple[Part, ...] = ()
+    #: Paid every period once granted (a pension); None: paid once per claim.
+    recurring: Recurring | None = None
 
     def __post_init__(self) -> None:
         _fix_money(self, "amount")

@@ -1,0 +1,246 @@
+"""Recurring benefits: a pension granted once is paid every month with a voucher each, never
+twice for one month, and stops when the member dies, resigns or is suspended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from kongtun.claims.models import ClaimStatus, Payout
+from kongtun.claims.recurring import recurring_pay, recurring_schedule
+from kongtun.claims.services import ClaimInput, claim_pay
+from kongtun.ledger.models import JournalLine
+from kongtun.members.models import MemberStatus
+from kongtun.members.services import member_set_status
+from kongtun.regulations.engine import RegulationFormatError, load_regulation
+from tests.claims.helpers import (
+    approve_by,
+    approved,
+    committee,
+    file_claim,
+    opening_money,
+    paid_up,
+    with_paper,
+)
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def monthly_pension(data):
+    """thaneun's old-age pension as "ได้รับเงินบำนาญเดือนละ 300 บาท ทุกเดือน" from age 50."""
+    for b in data["benefits"]:
+        if b["code"] == "old_age":
+            b.pop("tiers", None)
+            b.pop("caps", None)
+            b["amount"] = "300"
+            b["conditions"] = {"min_age": 50}
+            b["recurring"] = {"every": "month", "clause": "14"}
+
+
+@pytest.fixture
+def pension(world, make_user):
+    fund = world.fund_a
+    approved(fund, prototype="thaneun", change=monthly_pension)
+    opening_money(fund)
+    m = world.members_a[0]
+    paid_up(m)
+    claim = file_claim(fund, ClaimInput(m.number, "old_age", dt.date(2026, 8, 15)))
+    claim = approve_by(with_paper(claim), committee(world, make_user, n=2))
+    assert claim.status == ClaimStatus.APPROVED and claim.recurring_every == "month"
+    return claim
+
+
+def month(m: int) -> dt.date:
+    return dt.date(2026, m, 1)
+
+
+def test_a_granted_pension_is_due_every_month_and_paid_with_a_voucher_each(world, pension):
+    fund = world.fund_a
+    rows = recurring_schedule(fund=fund, month=month(11))
+    assert [(r.period, r.amount, r.due) for r in rows] == [
+        (month(m), D("300.00"), True) for m in (8, 9, 10, 11)
+    ]
+    payouts = recurring_pay(
+        fund=fund,
+        items=[(pension.pk, month(m)) for m in (8, 9, 10, 11)],
+        paid_on=TODAY,
+        source="cash",
+        actor=None,
+        today=TODAY,
+    )
+    assert [p.period for p in payouts] == [month(m) for m in (8, 9, 10, 11)]
+    assert len({p.number for p in payouts}) == 4  # four vouchers
+    spent = sum(
+        line.amount_satang
+        for line in JournalLine.objects.filter(entry__payout__in=payouts, amount_satang__gt=0)
+    )
+    assert spent == 120000  # 4 × 300 baht, in satang
+    assert all(r.payout is not None for r in recurring_schedule(fund=fund, month=month(11)))
+    pension.refresh_from_db()
+    assert pension.status == ClaimStatus.APPROVED  # a pension stays granted: next month is due
+
+
+def test_a_month_is_never_paid_twice(world, pension):
+    fund = world.fund_a
+    [first] = recurring_pay(
+        fund=fund,
+        items=[(pension.pk, month(9))],
+        paid_on=TODAY,
+        source="cash",
+        actor=None,
+        today=TODAY,
+    )
+    with pytest.raises(ValidationError) as exc:
+        recurring_pay(
+            fund=fund,
+            items=[(pension.pk, month(9))],
+            paid_on=TODAY,
+            source="cash",
+            actor=None,
+            today=TODAY,
+        )
+    assert "periods" in exc.value.message_dict
+    assert Payout.objects.filter(claim=pension).count() == 1
+    # The database refuses it too, whatever the code above checked.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payout.objects.create(
+            claim=pension,
+            fund=fund,
+            fiscal_year=first.fiscal_year,
+            number=first.number + 100,
+            paid_on=TODAY,
+            source="cash",
+            amount=D("300"),
+            entry=first.entry,
+            period=month(9),
+        )
+
+
+def test_one_payment_per_claim_is_still_the_rule_for_other_benefits(world, pension):
+    with pytest.raises(ValidationError) as exc:
+        claim_pay(claim=pension, actor=None, paid_on=TODAY, today=TODAY)
+    assert "__all__" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("status", "day", "due", "stopped"),
+    [
+        (MemberStatus.DECEASED, dt.date(2026, 9, 20), [8, 9], [10, 11]),
+        (MemberStatus.RESIGNED, dt.date(2026, 10, 1), [8, 9], [10, 11]),
+        (MemberStatus.SUSPENDED, dt.date(2026, 8, 10), [8], [9, 10, 11]),
+    ],
+)
+def test_payments_stop_on_death_resignation_or_suspension(
+    world, pension, status, day, due, stopped
+):
+    fund = world.fund_a
+    member_set_status(
+        member=pension.member,
+        status=status,
+        effective_date=day,
+        reason="ทดสอบ",
+        actor=None,
+        today=TODAY,
+    )
+    rows = recurring_schedule(fund=fund, month=month(11))
+    assert [r.period.month for r in rows if r.due] == due
+    assert [r.period.month for r in rows if r.stopped_by] == [m for m in stopped if m == 11]
+    with pytest.raises(ValidationError) as exc:
+        recurring_pay(
+            fund=fund,
+            items=[(pension.pk, month(stopped[0]))],
+            paid_on=TODAY,
+            source="cash",
+            actor=None,
+            today=TODAY,
+        )
+    assert "periods" in exc.value.message_dict
+    assert not Payout.objects.filter(claim=pension).exists()
+
+
+def test_a_period_not_yet_begun_or_not_of_the_pension_is_refused(world, pension):
+    with pytest.raises(ValidationError) as exc:
+        recurring_pay(
+            fund=world.fund_a,
+            items=[(pension.pk, month(7)), (pension.pk, dt.date(2026, 12, 1))],
+            paid_on=TODAY,
+            source="cash",
+            actor=None,
+            today=TODAY,
+        )
+    assert len(exc.value.message_dict["periods"]) == 2
+
+
+def test_the_treasurer_pays_from_the_page_once_even_when_the_form_is_sent_twice(
+    world, pension, client
+):
+    client.force_login(world.treasurer_a)
+    url = f"/f/{world.fund_a.pk}/claims/recurring/?month=2026-11"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert pension.member.number in page.content.decode()
+    post = {
+        "periods": [f"{pension.pk}:2026-10-01", f"{pension.pk}:2026-11-01"],
+        "paid_on": "25/11/2569",
+        "source": "cash",
+        "idempotency_key": "k-1",
+    }
+    assert client.post(url, post).status_code == 302
+    assert client.post(url, post).status_code == 302  # the same form again: replayed
+    assert Payout.objects.filter(claim=pension, voided_at__isnull=True).count() == 2
+    detail = client.get(f"/f/{world.fund_a.pk}/claims/{pension.pk}/").content.decode()
+    assert "การจ่ายบำนาญ" in detail and "ต.ค. 2569" in detail and "พ.ย. 2569" in detail
+    assert f"/claims/{pension.pk}/pay/" not in detail  # no one-off payment form for a pension
+
+
+def test_the_coordinator_does_not_see_who_gets_a_pension(world, pension, client):
+    client.force_login(world.coordinator)
+    assert client.get(f"/f/{world.fund_a.pk}/claims/recurring/").status_code == 403
+
+
+def test_recurring_must_match_what_the_benefit_counts():
+    text = """
+format: 1
+code: x
+title_th: x
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - code: stay
+    kind: hospital
+    name_th: นอน
+    per: night
+    amount: 100
+    recurring: {every: month}
+"""
+    with pytest.raises(RegulationFormatError) as exc:
+        load_regulation(text)
+    assert any(e.path == "benefits[0].recurring.every" for e in exc.value.errors)
+    ok = load_regulation(text.replace("per: night", "per: month"))
+    assert ok.benefits[0].recurring.every == "month"
+
+
+def test_the_regulation_page_says_the_pension_is_paid_every_month():
+    from django.utils import translation
+
+    from kongtun.regulations.describe import describe_benefit
+
+    reg = load_regulation(
+        """
+format: 1
+code: x
+title_th: x
+clauses: [{number: "2", text_th: แก่ สัจจะครบ 15 ปี อายุครบ 60 ปี ได้บำนาญเดือนละ 300 บาท}]
+benefits:
+  - {code: pension, kind: old_age, name_th: บำนาญ, clause: "2", per: month, amount: 300,
+     recurring: {every: month}}
+"""
+    )
+    with translation.override("th"):
+        rules = [r.text for r in describe_benefit(reg, reg.benefits[0]).amount]
+    assert any("จ่ายทุกเดือน" in str(t) for t in rules)
