@@ -30,6 +30,7 @@ FUND_FREE = {
     "i18n/setlang/": "language switch",
     "jsi18n/": "translation catalog",
     "funds/new/": "create a fund (superuser or funds.add_fund)",
+    "aar/": "lists only the studies whose team the user is on (tests/aar/test_access.py)",
     "api/v1/funds": "lists only the caller's funds",
     "api/v1/": "API root (ninja answers 404)",
     "api/v1/openapi.json": "API description",
