@@ -426,9 +426,10 @@ def transcript_create(
     synthetic: bool = False,
     actor: AbstractBaseUser | None = None,
 ) -> Transcript:
-    """Keep the text exactly as given (only a byte-order mark is dropped) and find its speaker
-    turns. An empty or oversized text is refused."""
-    text = text.removeprefix("\ufeff")
+    """Keep the text exactly as given — only a byte-order mark is dropped and line endings
+    become LF (browsers send CR LF and parse it back as LF: offsets must count the same on
+    both sides) — and find its speaker turns. An empty or oversized text is refused."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ValidationError({"text": _("The transcript is empty.")})
     if len(text) > MAX_TRANSCRIPT_CHARS:
