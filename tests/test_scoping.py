@@ -126,6 +126,7 @@ def _fund_b_invitation(fund):
 
 
 def fund_b_objects(world) -> dict[str, int]:
+    from tests.aar.samples import aar_samples
     from tests.assessment.samples import assessment_samples
     from tests.claims.samples import claims_samples
     from tests.development.samples import development_samples
@@ -148,6 +149,7 @@ def fund_b_objects(world) -> dict[str, int]:
         **governance_samples(world),
         **claims_samples(world),
         **projection_samples(world),
+        **aar_samples(world),
     }
 
 
