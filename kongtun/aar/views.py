@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -174,7 +174,9 @@ def study_settings(request: HttpRequest, sa: StudyAccess) -> HttpResponse:
     phases = {p.kind: p for p in study.phases.all()}
     study_form = StudyForm(
         request.POST if request.POST.get("action") == "study" else None,
-        funds=_starter_funds(request.user) | study.funds.all(),
+        funds=Fund.objects.filter(
+            Q(pk__in=_starter_funds(request.user).values("pk")) | Q(pk__in=study.funds.values("pk"))
+        ),
         initial={"title": study.title, "purpose": study.purpose, "funds": list(study.funds.all())},
     )
     team_form = TeamAddForm(
