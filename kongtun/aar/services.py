@@ -684,7 +684,11 @@ def action_save(
 
 @transaction.atomic
 def lesson_put_on_agenda(
-    *, lesson: Lesson, meeting: Meeting, actor: AbstractBaseUser | None = None
+    *,
+    lesson: Lesson,
+    meeting: Meeting,
+    actor: AbstractBaseUser | None = None,
+    today: dt.date | None = None,
 ) -> LessonOnAgenda:
     """Add the lesson as an item of a committee meeting of one of the study's funds (a line of
     the meeting's agenda, and a link back to the lesson). Not twice, not after the meeting."""
@@ -692,7 +696,7 @@ def lesson_put_on_agenda(
         raise ValidationError({"meeting": _("The meeting belongs to a fund outside the study.")})
     if lesson.fund_id and lesson.fund_id != meeting.fund_id:
         raise ValidationError({"meeting": _("The lesson concerns another fund.")})
-    if meeting.date < timezone.localdate():
+    if meeting.date < (today or timezone.localdate()):
         raise ValidationError({"meeting": _("The meeting has already taken place.")})
     if LessonOnAgenda.objects.filter(lesson=lesson, meeting=meeting).exists():
         raise ValidationError({"meeting": _("The lesson is already on that agenda.")})
