@@ -159,3 +159,31 @@ def highlight_chunks(text: str, segments: Sequence[Segment], codes: dict[int, Co
         title = ", ".join(codes[c].display_name for c in code_ids if c in codes)
         chunks.append(Chunk(start, end, text[start:end], [s.pk for s in covering], colour, title))
     return chunks
+
+
+def lessons_by_factor(user: object, fund: object) -> dict[str, list[Lesson]]:
+    """The lessons about a fund (or about every fund of their study) that the user may read,
+    by factor code: shown beside the factor in the self-assessment results."""
+    from kongtun.aar.access import studies_in_fund
+
+    studies = studies_in_fund(user, fund)
+    lessons = (
+        Lesson.objects.filter(study__in=studies)
+        .filter(Q(fund=fund) | Q(fund__isnull=True))
+        .prefetch_related("factors")
+        .order_by("study_id", "position")
+    )
+    out: dict[str, list[Lesson]] = {}
+    for lesson in lessons:
+        for factor in lesson.factors.all():
+            out.setdefault(factor.code, []).append(lesson)
+    return out
+
+
+def lessons_on_meeting(meeting: object) -> list:
+    """The lessons put on a meeting's agenda (governance's meeting page)."""
+    return list(
+        Lesson.objects.filter(agenda_items__meeting=meeting)
+        .select_related("study")
+        .order_by("position")
+    )
