@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kongtun.governance",
     "kongtun.reports",
     "kongtun.projection",
+    "kongtun.aar",
     "kongtun.backups",
     "axes",  # login throttling: the "Login throttling" block below
 ]
