@@ -97,22 +97,15 @@ def compound_parts(token: str) -> tuple[tuple[int, str], ...]:
     return tuple(reversed(cuts))
 
 
-#: Index keys that are not words: the offsets where tokens start (and the text ends), and where
-#: the parts of a compound start. Whitespace is never a word, so these cannot collide.
-TOKEN_BOUNDARIES = " "
-PART_BOUNDARIES = "  "
-#: A compound's part shorter than ``MIN_PART`` is indexed under this mark: it can start a match
-#: that goes on past it (``ใจดี``), never be a match on its own.
+#: A compound's part shorter than ``MIN_PART`` is indexed under this mark: it can be a piece of
+#: a longer match (``ส่วน|ร่วม`` across two cut words), never a match on its own.
 SHORT_PART = "\x01"
 
 
 def index_rows(text: str) -> dict[str, list[int]]:
-    """Each indexed word of ``text`` with its ascending offsets, and the two boundary lists."""
+    """Each indexed word of ``text`` (and each compound part) with its ascending offsets."""
     found: dict[str, list[int]] = defaultdict(list)
-    tokens = found[TOKEN_BOUNDARIES]
-    parts = found[PART_BOUNDARIES]
     for offset, token in words(text):
-        tokens.append(offset)
         key = _key(token)
         if key is None:
             continue
@@ -121,13 +114,8 @@ def index_rows(text: str) -> dict[str, list[int]]:
             part_key = _key(part)
             if part_key is None:
                 continue
-            if part_offset:
-                parts.append(offset + part_offset)
-            if len(part) >= MIN_PART:
-                found[part_key].append(offset + part_offset)
-            else:
-                found[SHORT_PART + part_key].append(offset + part_offset)
-    tokens.append(len(text))
+            mark = "" if len(part) >= MIN_PART else SHORT_PART
+            found[mark + part_key].append(offset + part_offset)
     for offsets in found.values():
         offsets.sort()
     return found
@@ -187,65 +175,98 @@ class KwicResult:
 
 @dataclass(frozen=True)
 class Query:
-    """A query as matched: the text (whitespace runs collapsed), its first whitespace-free
-    chunk (what the index is asked about) and the pattern checked against a transcript."""
+    """A query as matched: its whitespace-free chunks and, for a phrase, the pattern checked
+    against the text (any run of whitespace between the chunks)."""
 
     text: str
-    first: str
-    pattern: re.Pattern[str]
+    chunks: tuple[str, ...]
 
     @classmethod
     def parse(cls, text: str) -> Query | None:
         text = " ".join(text.split())
-        chunks = [c for c in text.lower().split(" ") if c]
-        if not chunks or _key(text) is None:
-            return None
-        pattern = re.compile(r"\s+".join(re.escape(c) for c in chunks), re.IGNORECASE)
-        return cls(text=text, first=chunks[0][:MAX_WORD], pattern=pattern)
+        chunks = tuple(c[:MAX_WORD] for c in text.lower().split(" ") if _key(c))
+        return cls(text=text, chunks=chunks) if chunks else None
+
+    @property
+    def first(self) -> str:
+        return self.chunks[0]
 
     @property
     def simple(self) -> bool:
-        return self.first == self.text.lower()
+        return len(self.chunks) == 1
 
-    def keys(self) -> list[str]:
-        """The index keys a match can start with: the words and compound parts that are a
-        prefix of the query's first chunk (a match starts where a word or part starts, and
-        either that piece is the whole chunk or the chunk goes on over the following pieces)."""
+    def prefix_keys(self) -> list[str]:
+        """The keys a match can start with: words and parts that are a prefix of the first
+        chunk."""
         prefixes = [self.first[:k] for k in range(1, len(self.first) + 1)]
         return prefixes + [SHORT_PART + p for p in prefixes]
 
+    def piece_keys(self) -> list[str]:
+        """Every key a match can be built of: the chunks' substrings, as words and parts."""
+        subs = {
+            c[i:j] for c in self.chunks for i in range(len(c)) for j in range(i + 1, len(c) + 1)
+        }
+        return sorted(subs) + [SHORT_PART + s for s in sorted(subs)]
+
+    def chunk_at(self, chunk: str, offset: int, found: dict[str, list[int]] | _Pieces) -> bool:
+        """Whether ``chunk`` is said at ``offset``: a run of indexed pieces (words, parts of
+        compounds) that starts there and spells it exactly. A chunk shorter than ``MIN_PART``
+        must be one whole word."""
+        pieces = found if isinstance(found, _Pieces) else _Pieces(found)
+        if len(chunk) < MIN_PART:
+            return pieces.has(chunk, offset, whole=True)
+        return pieces.spells(chunk, offset)
+
     def spans(self, found: dict[str, list[int]], text: Callable[[], str]) -> list[tuple[int, int]]:
-        """Where the query matches one transcript: ``found`` holds the transcript's rows for
-        ``keys()`` and, when needed, the two boundary lists; ``text`` gives its text."""
-        spans: set[tuple[int, int]] = set()
-        exact = self.first if self.simple else None
-        if exact is not None:
-            spans.update((p, p + len(exact)) for p in found.get(exact, ()))
-        candidates = sorted(
-            {
-                p
-                for key, offsets in found.items()
-                if key not in (exact, TOKEN_BOUNDARIES, PART_BOUNDARIES)
-                for p in offsets
-            }
-        )
-        if not candidates:
-            return sorted(spans)
+        """Where the query matches one transcript; ``found`` holds the transcript's rows for
+        ``piece_keys()`` (those present), ``text`` gives its text (read only for a phrase)."""
+        pieces = _Pieces(found)
+        starts = sorted({p for key in self.prefix_keys() for p in found.get(key, ())})
+        spans = []
+        if self.simple:
+            for p in starts:
+                if self.chunk_at(self.first, p, pieces):
+                    spans.append((p, p + len(self.first)))
+            return spans
+        pattern = re.compile(r"\s+".join(f"({re.escape(c)})" for c in self.chunks), re.IGNORECASE)
         body = text()
-        token_b = set(found.get(TOKEN_BOUNDARIES, ()))
-        part_b = set(found.get(PART_BOUNDARIES, ()))
-        short = len(self.text) < MIN_PART
-        for p in candidates:
-            m = self.pattern.match(body, p)
-            if m is None:
-                continue
-            end = m.end()
-            if end not in token_b and end not in part_b:
-                continue  # the match would end inside a word
-            if short and not (p in token_b and end in token_b):
-                continue  # a short query matches whole words only
-            spans.add((p, end))
-        return sorted(spans)
+        for p in starts:
+            m = pattern.match(body, p)
+            if m and all(
+                self.chunk_at(c, m.start(i + 1), pieces) for i, c in enumerate(self.chunks)
+            ):
+                spans.append((p, m.end()))
+        return spans
+
+
+class _Pieces:
+    """A transcript's indexed pieces by key, as sets, for the chain check."""
+
+    def __init__(self, found: dict[str, list[int]]) -> None:
+        self.found = found
+        self.sets: dict[str, set[int]] = {}
+
+    def _set(self, key: str) -> set[int]:
+        got = self.sets.get(key)
+        if got is None:
+            got = self.sets[key] = set(self.found.get(key, ()))
+        return got
+
+    def has(self, key: str, offset: int, *, whole: bool = False) -> bool:
+        if offset in self._set(key):
+            return True
+        return not whole and offset in self._set(SHORT_PART + key)
+
+    def spells(self, chunk: str, offset: int) -> bool:
+        @functools.cache
+        def from_(i: int) -> bool:
+            if i == len(chunk):
+                return True
+            return any(
+                self.has(chunk[i:j], offset + i) and from_(j) for j in range(len(chunk), i, -1)
+            )
+
+        return from_(0)
 
 
 def kwic_search(
@@ -264,41 +285,55 @@ def kwic_search(
     result = KwicResult(query=" ".join(word.split()))
     if query is None:
         return result
-    result.terms = [query.first]
-    rows = TranscriptWord.objects.filter(study=study, word__in=query.keys())
+    result.terms = list(query.chunks)
+    base = TranscriptWord.objects.filter(study=study)
     if sessions is not None:
         session_ids = (
             sessions.values("pk") if isinstance(sessions, QuerySet) else [s.pk for s in sessions]
         )
-        rows = rows.filter(transcript__session__in=session_ids)
+        base = base.filter(transcript__session__in=session_ids)
+    # 1. Where a match can start: the words and parts the first chunk begins with.
     found: dict[int, dict[str, list[int]]] = defaultdict(dict)
     order: dict[int, tuple] = {}
-    for tid, key, positions, held_on in rows.values_list(
+    prefix_keys = query.prefix_keys()
+    for tid, key, positions, held_on in base.filter(word__in=prefix_keys).values_list(
         "transcript_id", "word", "positions", "transcript__session__held_on"
     ):
         found[tid][key] = [int(p) for p in positions.split(",")]
         order[tid] = (held_on, tid)
-    needs_text = [
-        tid
-        for tid, keys in found.items()
-        if any(k != query.first for k in keys) or not query.simple
-    ]
-    for tid, key, positions in TranscriptWord.objects.filter(
-        transcript_id__in=needs_text, word__in=[TOKEN_BOUNDARIES, PART_BOUNDARIES]
-    ).values_list("transcript_id", "word", "positions"):
-        found[tid][key] = [int(p) for p in positions.split(",")]
-    texts = _Texts(needs_text)
-    spans = [
-        (tid, start, end)
-        for tid in sorted(found, key=order.__getitem__)
-        for start, end in query.spans(found[tid], functools.partial(texts.text, tid))
-    ]
+    # 2. Where a start is not the whole chunk, the pieces that may follow it.
+    exact = query.first if query.simple and len(query.first) >= MIN_PART else None
+    chained = {tid for tid, keys in found.items() if not query.simple or _open(keys, exact)}
+    if chained:
+        rest = [k for k in query.piece_keys() if k not in set(prefix_keys)]
+        for tid, key, positions in base.filter(
+            transcript_id__in=chained, word__in=rest
+        ).values_list("transcript_id", "word", "positions"):
+            found[tid][key] = [int(p) for p in positions.split(",")]
+    texts = _Texts([] if query.simple else list(found))
+    spans = []
+    for tid in sorted(found, key=order.__getitem__):
+        if tid in chained:
+            spans.extend(
+                (tid, s, e) for s, e in query.spans(found[tid], functools.partial(texts.text, tid))
+            )
+        else:  # every start is the whole chunk, an indexed word: nothing to check
+            spans.extend((tid, p, p + len(exact)) for p in found[tid].get(exact, ()))  # type: ignore[arg-type]
     result.total = len(spans)
     result.transcripts = len({tid for tid, _, _ in spans})
     shown = spans[:limit]
     texts.load({tid for tid, _, _ in shown})
     result.hits = _hits(shown, texts, context)
     return result
+
+
+def _open(keys: dict[str, list[int]], exact: str | None) -> bool:
+    """Whether some start is not already a match of the whole word (and so needs the pieces
+    that may follow it)."""
+    if exact is None:
+        return True
+    done = set(keys.get(exact, ()))
+    return any(p not in done for key, offsets in keys.items() if key != exact for p in offsets)
 
 
 class _Texts:
@@ -350,7 +385,7 @@ def _hits(spans: list[tuple[int, int, int]], texts: _Texts, context: int) -> lis
 
 
 def _speaker_at(turns: list[tuple[int, int, str]], offset: int) -> str:
-    i = bisect.bisect_right([t[0] for t in turns], offset) - 1
+    i = bisect.bisect_right(turns, (offset, float("inf"), "")) - 1
     if i >= 0 and turns[i][0] <= offset < turns[i][1]:
         return turns[i][2]
     return ""
@@ -366,14 +401,10 @@ def segment_scan(texts: Iterable[tuple[int, str]], word: str) -> list[tuple[int,
     query = Query.parse(word)
     if query is None:
         return []
-    keys = set(query.keys())
+    keys = set(query.piece_keys())
     out = []
     for tid, text in texts:
-        rows = index_rows(text)
-        found = {k: v for k, v in rows.items() if k in keys}
-        if not found:
-            continue
-        found[TOKEN_BOUNDARIES] = rows[TOKEN_BOUNDARIES]
-        found[PART_BOUNDARIES] = rows[PART_BOUNDARIES]
-        out.extend((tid, s, e) for s, e in query.spans(found, lambda text=text: text))
+        found = {k: v for k, v in index_rows(text).items() if k in keys}
+        if found:
+            out.extend((tid, s, e) for s, e in query.spans(found, lambda text=text: text))
     return out
