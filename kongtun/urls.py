@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from kongtun.aar import views as aar_views
 from kongtun.api import views as api_views
 from kongtun.api.api import api
 from kongtun.funds import views as funds_views
@@ -42,6 +43,7 @@ fund_patterns = [
     path("governance/", include("kongtun.governance.urls")),
     path("reports/", include("kongtun.reports.urls")),
     path("projection/", include("kongtun.projection.urls")),
+    path("aar/", include("kongtun.aar.urls")),
 ]
 
 urlpatterns = [
@@ -54,6 +56,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("funds/new/", funds_views.fund_new, name="fund_new"),
+    path("aar/", aar_views.my_studies, name="aar_my_studies"),
     path("p/", include("kongtun.public.urls")),
     path("f/<int:fund_id>/", include(fund_patterns)),
 ]

@@ -30,6 +30,7 @@ FUND_FREE = {
     "i18n/setlang/": "language switch",
     "jsi18n/": "translation catalog",
     "funds/new/": "create a fund (superuser or funds.add_fund)",
+    "aar/": "lists only the studies whose team the user is on (tests/aar/test_access.py)",
     "api/v1/funds": "lists only the caller's funds",
     "api/v1/": "API root (ninja answers 404)",
     "api/v1/openapi.json": "API description",
@@ -125,6 +126,7 @@ def _fund_b_invitation(fund):
 
 
 def fund_b_objects(world) -> dict[str, int]:
+    from tests.aar.samples import aar_samples
     from tests.assessment.samples import assessment_samples
     from tests.claims.samples import claims_samples
     from tests.development.samples import development_samples
@@ -147,6 +149,7 @@ def fund_b_objects(world) -> dict[str, int]:
         **governance_samples(world),
         **claims_samples(world),
         **projection_samples(world),
+        **aar_samples(world),
     }
 
 

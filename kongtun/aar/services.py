@@ -426,9 +426,10 @@ def transcript_create(
     synthetic: bool = False,
     actor: AbstractBaseUser | None = None,
 ) -> Transcript:
-    """Keep the text exactly as given (only a byte-order mark is dropped) and find its speaker
-    turns. An empty or oversized text is refused."""
-    text = text.removeprefix("\ufeff")
+    """Keep the text exactly as given — only a byte-order mark is dropped and line endings
+    become LF (browsers send CR LF and parse it back as LF: offsets must count the same on
+    both sides) — and find its speaker turns. An empty or oversized text is refused."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ValidationError({"text": _("The transcript is empty.")})
     if len(text) > MAX_TRANSCRIPT_CHARS:
@@ -683,7 +684,11 @@ def action_save(
 
 @transaction.atomic
 def lesson_put_on_agenda(
-    *, lesson: Lesson, meeting: Meeting, actor: AbstractBaseUser | None = None
+    *,
+    lesson: Lesson,
+    meeting: Meeting,
+    actor: AbstractBaseUser | None = None,
+    today: dt.date | None = None,
 ) -> LessonOnAgenda:
     """Add the lesson as an item of a committee meeting of one of the study's funds (a line of
     the meeting's agenda, and a link back to the lesson). Not twice, not after the meeting."""
@@ -691,7 +696,7 @@ def lesson_put_on_agenda(
         raise ValidationError({"meeting": _("The meeting belongs to a fund outside the study.")})
     if lesson.fund_id and lesson.fund_id != meeting.fund_id:
         raise ValidationError({"meeting": _("The lesson concerns another fund.")})
-    if meeting.date < timezone.localdate():
+    if meeting.date < (today or timezone.localdate()):
         raise ValidationError({"meeting": _("The meeting has already taken place.")})
     if LessonOnAgenda.objects.filter(lesson=lesson, meeting=meeting).exists():
         raise ValidationError({"meeting": _("The lesson is already on that agenda.")})

@@ -18,6 +18,7 @@ from ninja import Header, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from kongtun.aar.api import router as aar_router
 from kongtun.api.access import api_access as _access
 from kongtun.api.books import router as books_router
 from kongtun.api.models import api_token_user
@@ -437,3 +438,4 @@ def change_status(
 
 
 api.add_router("", books_router)  # the books, read-only (kongtun/api/books.py)
+api.add_router("", aar_router)  # lessons-learned studies, read-only (kongtun/aar/api.py)

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kongtun.aar.selectors import lessons_by_factor
 from kongtun.assessment.charts import Series, radar_svg
 from kongtun.assessment.evidence import factor_evidence
 from kongtun.assessment.exports import results_pdf, results_xlsx
@@ -232,6 +233,8 @@ def _results_context(request: HttpRequest, access: FundAccess, rnd: Round) -> di
         "ss_sources": SOURCES,
         "weakest_count": WEAKEST,
         "midpoint": MIDPOINT,
+        # Lessons learned (kongtun/aar) about this fund, beside the factor they concern.
+        "aar_lessons": lessons_by_factor(request.user, access.fund),
     }
 
 

@@ -46,4 +46,14 @@ def load_demo(*, seed: int = 2552, today: dt.date) -> list[Fund]:
         for step in _steps() + STEPS:
             step(fund, rng=rng, today=today)
         funds.append(fund)
+    for final in _after_all():
+        final(funds, today=today)
     return funds
+
+
+def _after_all() -> list[Callable[..., object]]:
+    """Steps over all the demo funds at once, after each fund's own steps: a lessons-learned
+    study covers both pilot funds (kongtun/aar/demo.py)."""
+    from kongtun.aar import demo as aar_demo
+
+    return [aar_demo.build]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kongtun.aar.selectors import lessons_on_meeting
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.governance.forms import (
@@ -240,6 +241,8 @@ def _meeting_page(
             else None,
             "can_edit": access.can(Cap.EDIT_MEMBERS),
             "held": meeting.date <= today,
+            # Lessons learned put on this agenda (kongtun/aar): their statements and advice.
+            "aar_lessons": lessons_on_meeting(meeting),
         },
         status=400 if resolution_form.errors else 200,
     )
