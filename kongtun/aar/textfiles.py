@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 #: The largest transcript file accepted (a docx with photos in it is still well within).
-TRANSCRIPT_MAX_BYTES = 10 * 1024 * 1024
+TRANSCRIPT_MAX_BYTES = 5 * 1024 * 1024  # as forms.MAX_TRANSCRIPT_UPLOAD, the page's limit
 #: The most a document's XML part may unpack to (a zip bomb is refused before it is read).
 XML_MAX_BYTES = 50 * 1024 * 1024
 

@@ -102,7 +102,7 @@ def test_oversize_file_refused_before_reading():
     error = refusal("big.txt", data)
     assert error.code == "too_big"
     with translation.override("en"):
-        assert "10.0" in error.messages[0]  # names the limit
+        assert "5.0" in error.messages[0]  # names the limit
 
 
 def test_docx_with_tracked_changes_keeps_insertions_drops_deletions():
