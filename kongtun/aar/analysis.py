@@ -240,25 +240,26 @@ def network_svg(codes: Sequence[Code], pairs: dict[tuple[int, int], int], size: 
     nodes = [by_id[i] for i in linked if i in by_id]
     if not nodes:
         return ""
-    cx = cy = size / 2
-    r = size / 2 - 70
+    width = size + 160  # room for the labels left and right
+    cx, cy = width / 2, size / 2
+    r = size / 2 - 40
     pos = {}
     for i, code in enumerate(nodes):
         angle = 2 * math.pi * i / len(nodes) - math.pi / 2
         pos[code.pk] = (cx + r * math.cos(angle), cy + r * math.sin(angle), angle)
     top = max(pairs.values())
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {size}" '
         f'class="aar-network" role="img" aria-label="co-occurrence network">'
     ]
     for (a, b), n in sorted(pairs.items(), key=lambda kv: kv[1]):
         if a not in pos or b not in pos:
             continue
         (x1, y1, _), (x2, y2, _) = pos[a], pos[b]
-        width = 1 + 5 * n / top
+        stroke = 1 + 5 * n / top
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            f'stroke="#555" stroke-opacity="0.5" stroke-width="{width:.1f}">'
+            f'stroke="#555" stroke-opacity="0.5" stroke-width="{stroke:.1f}">'
             f"<title>{escape(by_id[a].display_name)} — "
             f"{escape(by_id[b].display_name)}: {n}</title></line>"
         )

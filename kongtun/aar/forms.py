@@ -27,7 +27,7 @@ MAX_TRANSCRIPT_UPLOAD = 5 * 1024 * 1024
 
 
 class StudyForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=300)
+    title = forms.CharField(label=_("study title"), max_length=300)
     purpose = forms.CharField(
         label=_("purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -87,7 +87,7 @@ class QuestionForm(forms.Form):
 class SessionForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
     kind = forms.ChoiceField(label=_("kind of session"), choices=SessionKind.choices)
-    title = forms.CharField(label=_("title"), max_length=300)
+    title = forms.CharField(label=_("session title"), max_length=300)
     target_group = forms.ChoiceField(label=_("main target group"), choices=TargetGroup.choices)
     held_on = ThaiDateField(label=_("date"))
     place = forms.CharField(label=_("place"), max_length=300, required=False)
@@ -147,7 +147,7 @@ class ParticipantForm(forms.Form):
 
 
 class TranscriptForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=300, required=False)
+    title = forms.CharField(label=_("transcript title"), max_length=300, required=False)
     text = forms.CharField(
         label=_("text"),
         widget=forms.Textarea(attrs={"rows": 12, "lang": "th"}),
@@ -228,6 +228,6 @@ class LessonForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("action"), widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label=_("who"), max_length=200)
+    owner = forms.CharField(label=_("who will do it"), max_length=200)
     due_on = ThaiDateField(label=_("due on"), required=False)
     status = forms.ChoiceField(label=_("status"), choices=ActionStatus.choices)

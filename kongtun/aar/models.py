@@ -30,7 +30,7 @@ def _is_english() -> bool:
 class Study(models.Model):
     """One AAR project: its title, the funds it covers, its team and three phases."""
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("study title"), max_length=300)
     purpose = models.TextField(_("purpose"), blank=True)
     funds = models.ManyToManyField(Fund, through="StudyFund", related_name="aar_studies")
     synthetic = models.BooleanField(
@@ -214,7 +214,7 @@ class Session(models.Model):
         Fund, on_delete=models.PROTECT, related_name="aar_sessions", verbose_name=_("fund")
     )
     kind = models.CharField(_("kind of session"), max_length=12, choices=SessionKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("session title"), max_length=300)
     target_group = models.CharField(
         _("main target group"), max_length=20, choices=TargetGroup.choices
     )
@@ -339,7 +339,7 @@ class Transcript(models.Model):
     offsets, so once coded the text is not changed (a corrected text is a new transcript)."""
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="transcripts")
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(_("transcript title"), max_length=300, blank=True)
     text = models.TextField(_("text"))
     source_name = models.CharField(_("read from file"), max_length=255, blank=True)
     synthetic = models.BooleanField(_("synthetic (written for the demonstration)"), default=False)
@@ -568,7 +568,7 @@ class Lesson(models.Model):
     evidence = models.ManyToManyField(
         Segment, blank=True, related_name="lessons", verbose_name=_("evidence")
     )
-    position = models.PositiveSmallIntegerField(_("number"), default=0)
+    position = models.PositiveSmallIntegerField(_("lesson number"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -597,7 +597,7 @@ class Action(models.Model):
 
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="actions")
     description = models.TextField(_("action"))
-    owner = models.CharField(_("who"), max_length=200)
+    owner = models.CharField(_("who will do it"), max_length=200)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED

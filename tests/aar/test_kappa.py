@@ -86,7 +86,7 @@ def test_the_lead_settles_a_difference_side_by_side(world, make_user, client):
     client.force_login(a)
     base = f"/f/{world.fund_a.pk}/aar/{study.pk}/agreement/"
     page = client.get(base, {"a": a.pk, "b": b.pk}).content.decode()
-    assert "<td class=\"num\">1</td><td class=\"num\">1</td>" in page.replace("\n", "")
+    assert '<td class="num">1</td><td class="num">1</td>' in page.replace("\n", "")
     url = f"{base}{transcript.pk}/?a={a.pk}&b={b.pk}"
     assert (
         "apply for both" in client.get(url).content.decode()
