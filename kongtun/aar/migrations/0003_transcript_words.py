@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aar', '0001_initial'),
+        ('aar', '0002_labels'),
     ]
 
     operations = [
