@@ -26,17 +26,25 @@ SCRATCH_DB = "kongtun_bench"
 
 
 def bench_line(
-    name: str, value: float, unit: str, baseline: str, baseline_value: float, **extra: object
+    name: str,
+    value: float,
+    unit: str,
+    baseline: str,
+    baseline_value: float,
+    *,
+    digits: int = 1,
+    **extra: object,
 ) -> str:
     """Print (and return) one figure next to its same-run baseline; ``extra`` adds fields
-    (e.g. ``errors``) to the same line."""
+    (e.g. ``errors``) to the same line; ``digits`` rounds value and baseline (seconds under
+    one need more than one)."""
     line = "BENCH " + json.dumps(
         {
             "name": name,
-            "value": round(value, 1),
+            "value": round(value, digits),
             "unit": unit,
             "baseline": baseline,
-            "baseline_value": round(baseline_value, 1),
+            "baseline_value": round(baseline_value, digits),
             "ratio": round(value / baseline_value, 3) if baseline_value else None,
             **extra,
         },

@@ -642,3 +642,6 @@ class LessonOnAgenda(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson} → {self.meeting}"
+
+
+from kongtun.aar.models_search import TranscriptWord  # noqa: E402,F401  the KWIC index (0023)

@@ -382,25 +382,19 @@ def session_edit(request: HttpRequest, sa: StudyAccess, session_id: int) -> Http
     return render(request, "aar/session_form.html", _ctx(sa, form=form, session=session))
 
 
-def _read_upload(uploaded: object) -> str:
-    """The transcript file's text. The exchange helper's reader (``textfiles``) handles .txt in
-    UTF-8 or Windows-874, .docx and .odt; until it is there, only UTF-8 text is read here."""
+def _read_upload(uploaded: object, request: HttpRequest | None = None) -> str:
+    """The transcript file's text (.txt in UTF-8 or TIS-620/Windows-874, .docx, .odt) read by
+    ``textfiles``; what the reader did (tracked changes, images, tables) is told to the user."""
+    from kongtun.aar.textfiles import read_transcript_file
+
     try:
-        from kongtun.aar.textfiles import read_transcript_file  # type: ignore[import-not-found]
-    except ImportError:
-        name = getattr(uploaded, "name", "")
-        if not name.lower().endswith(".txt"):
-            raise ValidationError(
-                {"file": _("Only .txt files can be read on this server.")}
-            ) from None
-        raw = uploaded.read()  # type: ignore[attr-defined]
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                {"file": _("The file is not UTF-8 text. Save it as UTF-8 and upload it again.")}
-            ) from None
-    return read_transcript_file(uploaded)
+        result = read_transcript_file(uploaded)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    if request is not None:
+        for note in result.notes:
+            messages.info(request, note)
+    return result.text
 
 
 @upload_limit(MAX_TRANSCRIPT_UPLOAD)
@@ -435,7 +429,7 @@ def session_detail(request: HttpRequest, sa: StudyAccess, session_id: int) -> Ht
             data = transcript_form.cleaned_data
             try:
                 if data["file"]:
-                    text, source = _read_upload(data["file"]), data["file"].name
+                    text, source = _read_upload(data["file"], request), data["file"].name
                 else:
                     text, source = data["text"], ""
                 transcript = services.transcript_create(
