@@ -111,7 +111,7 @@ class RegSpec:
     pension_share: list[float]
     lump_share: list[float]
     funeral_share: list[float]
-    class_of: np.ndarray  # (T, C) index into ``classes`` or -1
+    class_of: np.ndarray  # (capped groups, T, C) index into ``classes`` or -1
 
 
 @dataclass
@@ -384,11 +384,14 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                 out += paid
                 ben[b, t - 1] += paid.sum()
             if reg.classes:
-                cls = reg.class_of[t - 1].take(c)
-                ok = cls >= 0
-                halves = np.bincount(
-                    cls[ok] * S + s[ok], weights=leave[ok], minlength=len(reg.classes) * S
-                ).reshape(len(reg.classes), S)
+                halves = np.zeros(len(reg.classes) * S)
+                for cmap in reg.class_of:  # each capped group has its own classes
+                    cls = cmap[t - 1].take(c)
+                    ok = cls >= 0
+                    halves += np.bincount(
+                        cls[ok] * S + s[ok], weights=leave[ok], minlength=len(reg.classes) * S
+                    )
+                halves = halves.reshape(len(reg.classes), S)
                 for j, (row, full, half, key, bpos, mfull, mhalf) in enumerate(reg.classes):
                     gen = sgen(ri, key)
                     n_half = halves[j]

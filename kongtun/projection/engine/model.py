@@ -91,7 +91,8 @@ class Model:
     alive_row: int
     regs: list[RegulationModel]
     entrants: np.ndarray  # (T,) new members per year
-    class_of: list[np.ndarray] = field(default_factory=list)  # per regulation (T, C) class or -1
+    #: per regulation, (capped groups, T, C): the class of each group, or -1
+    class_of: list[np.ndarray] = field(default_factory=list)
     unmerged: int = 0
     decide_calls: int = 0
     notes: list[str] = field(default_factory=list)
@@ -114,6 +115,29 @@ def _q_by_year(a: Assumptions) -> np.ndarray:
             scaled = [min(1.0, m * a.mortality_multiplier) for m in mx[sex]]
             out[t, s] = R.annual_q(scaled, sex)
     return out
+
+
+def _extend(q: np.ndarray, n: int) -> np.ndarray:
+    """One-year probabilities for ages 0..n−1: beyond the table, the last (open group) value."""
+    if n <= len(q):
+        return q[:n]
+    return np.concatenate([q, np.full(n - len(q), q[-1])])
+
+
+def leaving_probabilities(q: np.ndarray, exit_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """(r, death share): the probability of leaving in a year, ``r = q + (1 − q)·x`` (death,
+    else an exit among the survivors), and the share of leavers who died, ``q / r``.
+
+    Written so both stay in [0, 1] by construction: ``r ≥ q`` in floating point (adding a
+    non-negative number never lowers a sum), so ``q / r ≤ 1``; with no exits ``r`` is ``q``
+    itself and the share exactly 1. (``1 − (1 − q)(1 − x)`` came out a hair above 1 for a
+    third of the cells when ``x = 0``, and the binomial draw refused it.)"""
+    q = np.clip(q, 0.0, 1.0)
+    x = min(1.0, max(0.0, float(exit_rate)))
+    r = np.minimum(q + (1.0 - q) * x, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(r > 0, q / np.where(r > 0, r, 1.0), 0.0)
+    return r, np.clip(share, 0.0, 1.0)
 
 
 def event_rates(a: Assumptions, q: np.ndarray) -> dict[str, np.ndarray]:
@@ -151,9 +175,13 @@ def event_rates(a: Assumptions, q: np.ndarray) -> dict[str, np.ndarray]:
         lf, lm = R.life_table_lx(qf), R.life_table_lx(qm)
         out["spouse_death"][t, 0] = a.married_share * qm
         out["spouse_death"][t, 1] = a.married_share * qf
-        pa = np.minimum(ages + gp, R.MAX_AGE)
-        mother = lf[pa] / lf[gp] * qf[pa]
-        father = lm[pa] / lm[gp] * qm[pa]
+        # Parents are followed past 100 by the open group's rate (no age cap): a member of 95
+        # has a parent of 122 only with the probability the tables give (decision 0024).
+        pa = ages + gp
+        qfx, qmx = _extend(qf, int(pa.max()) + 1), _extend(qm, int(pa.max()) + 1)
+        lfx, lmx = R.life_table_lx(qfx), R.life_table_lx(qmx)
+        mother = lfx[pa] / lfx[gp] * qfx[pa]
+        father = lmx[pa] / lmx[gp] * qmx[pa]
         out["mother_death"][t, :] = mother
         out["father_death"][t, :] = father
         ca = ages - gc
@@ -423,11 +451,10 @@ def build_model(
 
     q = _q_by_year(a)
     qc = q[np.arange(T)[:, None], sex[None, :], age]
-    r = 1.0 - (1.0 - qc) * (1.0 - a.exit_rate)
+    r, dshare = leaving_probabilities(qc, a.exit_rate)
     r = np.where(active, r, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam = -np.log1p(-np.minimum(r, 1.0 - 1e-15))
-        dshare = np.where(r > 0, qc / np.where(r > 0, r, 1.0), 0.0)
+    dshare = np.where(active, dshare, 0.0)
+    lam = -np.log1p(-np.minimum(r, 1.0 - 1e-15))
     Lam = np.zeros((T + 1, C))
     Lam[1:] = np.cumsum(lam, axis=0)
     c_active = np.zeros(T + 1, dtype=np.int64)
@@ -491,7 +518,9 @@ def build_model(
             rank[code] += 1
 
         classes: list[CappedClass] = []
-        reg_class = np.full((T, C), -1, dtype=np.int64)
+        # one map per capped group: a column-year belongs to a class of every group (one
+        # shared map lost the leavers' half-years of all groups but the last)
+        reg_class = np.full((len(tables.components), T, C), -1, dtype=np.int64)
         for ci, (codes, evs) in enumerate(tables.components):
             sig_tc = ct.comp_sig[ci][safe]
             rate_arr = np.stack(
@@ -514,7 +543,7 @@ def build_model(
                     continue
                 inside = class_tc == cid
                 row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
-                reg_class[inside] = len(classes)
+                reg_class[ci][inside] = len(classes)
                 classes.append(CappedClass(row, ci, full, half, f"c:{'+'.join(codes)}:{cid}"))
         class_of.append(reg_class)
 
