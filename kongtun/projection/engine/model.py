@@ -260,6 +260,38 @@ def _columns(pop: Population, a: Assumptions) -> dict[str, np.ndarray]:
     }
 
 
+# ---- thresholds during the year ----------------------------------------------------------
+
+#: (extra completed years of age, of membership) of the four decisions mixed for each cell.
+THRESHOLD_VARIANTS: tuple[tuple[int, int], ...] = ((0, 0), (1, 0), (0, 1), (1, 1))
+
+
+def _variant_weights(times: np.ndarray) -> tuple[list[float], list[float]]:
+    """Weights of ``THRESHOLD_VARIANTS`` for payments at fractions ``times`` of the year:
+    a member of completed age *a* at the year's start has a birthday uniformly in the year, so
+    at time τ they are *a* + 1 with probability τ; the same for the years of membership of a
+    member who joined on any day (independently). Returns (membership spread, membership
+    stepping only at the year's end — new members)."""
+    t = np.asarray(times, dtype=np.float64)
+    spread = [
+        float(np.mean((1 - t) * (1 - t))),
+        float(np.mean(t * (1 - t))),
+        float(np.mean((1 - t) * t)),
+        float(np.mean(t * t)),
+    ]
+    joined_at_start = [float(np.mean(1 - t)), float(np.mean(t)), 0.0, 0.0]
+    return spread, joined_at_start
+
+
+#: Events happen uniformly in the year (the mean over a fine grid equals the integral: 1/3,
+#: 1/6, 1/6, 1/3); a monthly pension is paid for a month when the member qualifies by its last
+#: day (τ = 1/12 … 12/12): a fund pays from the month the member qualifies.
+VARIANT_WEIGHTS = {
+    "event": ([1 / 3, 1 / 6, 1 / 6, 1 / 3], [0.5, 0.5, 0.0, 0.0]),
+    "month": _variant_weights(np.arange(1, 13) / 12),
+}
+
+
 # ---- the model ---------------------------------------------------------------------------
 
 
@@ -286,7 +318,8 @@ class _CellTables:
     cell_of: np.ndarray  # (T, C) index into the cells, -1 when inactive
     cells: list[tuple[int, int, int, int]]
     funeral: np.ndarray
-    pension: np.ndarray
+    pension: np.ndarray  # monthly pensions, 12 months
+    pension_yearly: np.ndarray  # pensions paid once a year
     lump: np.ndarray
     event_amounts: list[np.ndarray]  # per uncapped event type
     comp_sig: list[np.ndarray]  # per capped component: signature id of the cell
@@ -332,15 +365,18 @@ def _cell_tables(
         )
     )
 
-    def pension_amount(a_, s_, d_, p_) -> float:
+    def pension_amount(a_, s_, d_, p_, monthly: bool) -> float:
         total = 0.0
         for code in tables.pensions:
-            months = 12 if idx.benefits[code].per == "month" else None
+            if (idx.benefits[code].per == "month") != monthly:
+                continue
+            months = 12 if monthly else None
             amt, _ = dec.amount(EventType(code, "pension", 1.0, months=months), a_, s_, d_, p_)
             total += float(amt)
         return total
 
-    pension = per_cell(pension_amount)
+    pension = per_cell(lambda *c: pension_amount(*c, True))
+    pension_yearly = per_cell(lambda *c: pension_amount(*c, False))
     lump = per_cell(
         lambda a_, s_, d_, p_: sum(
             float(dec.amount(EventType(code, "lump", 1.0), a_, s_, d_, p_)[0])
@@ -366,12 +402,25 @@ def _cell_tables(
         comp_sig.append(sig)
         comp_rep.append(rep)
     stacked = np.column_stack(
-        [np.round(x * 100).astype(np.int64) for x in (funeral, pension, lump, *event_amounts)]
+        [
+            np.round(x * 100).astype(np.int64)
+            for x in (funeral, pension, pension_yearly, lump, *event_amounts)
+        ]
         + comp_sig
     )
     signature = row_ids(stacked)[0] if cells else np.zeros(0, dtype=np.int64)
     return _CellTables(
-        tables, cell_of, cells, funeral, pension, lump, event_amounts, comp_sig, comp_rep, signature
+        tables,
+        cell_of,
+        cells,
+        funeral,
+        pension,
+        pension_yearly,
+        lump,
+        event_amounts,
+        comp_sig,
+        comp_rep,
+        signature,
     )
 
 
@@ -417,16 +466,24 @@ def build_model(
         return active, age, dur
 
     plan_months = np.array([p.months for p in population.plans], dtype=np.int64)
-    # 1. the cells of every regulation, on the unmerged columns
+    # 1. the cells of every regulation, on the unmerged columns, in the four variants of
+    # ``THRESHOLD_VARIANTS`` (completed age and years of membership, each as at the start of
+    # the year or one more): thresholds are crossed during the year, not at its middle
     active, age, dur = timeline(cols)
     pm = plan_months[cols["plan"]]
-    per_reg = [_cell_tables(reg, a, age, cols["sex"], dur, pm, active) for _, reg in regulations]
+    V = len(THRESHOLD_VARIANTS)
+    age_v = np.concatenate([np.minimum(age + da, R.MAX_AGE) for da, _ in THRESHOLD_VARIANTS])
+    dur_v = np.concatenate([dur + dd for _, dd in THRESHOLD_VARIANTS])
+    active_v = np.concatenate([active] * V)
+    per_reg = [
+        _cell_tables(reg, a, age_v, cols["sex"], dur_v, pm, active_v) for _, reg in regulations
+    ]
     contrib_by_plan = [np.array(_annual_contribution(reg, population)) for _, reg in regulations]
     # 2. merge the columns with the same future
     keys = []
     for ct, cb in zip(per_reg, contrib_by_plan, strict=True):
-        sig = np.where(active, ct.signature[np.maximum(ct.cell_of, 0)], -1)
-        keys.append(sig)
+        sig = np.where(active_v, ct.signature[np.maximum(ct.cell_of, 0)], -1)
+        keys.extend(sig[k * T : (k + 1) * T] for k in range(V))
         keys.append(
             np.broadcast_to(
                 np.round(cb[cols["plan"]] * 100).astype(np.int64), (1, len(cols["entry"]))
@@ -474,39 +531,60 @@ def build_model(
     regs: list[RegulationModel] = []
     decide_calls = 0
     class_of = []
+    # weights of the variants per column: members on the start date joined on any day of a
+    # year (their years of membership step up during the year too); new members join on the
+    # first day of a year (theirs do not)
+    spread = (entry == 1)[None, :]
+    w_event = [np.where(spread, we, wn) for we, wn in zip(*VARIANT_WEIGHTS["event"], strict=True)]
+    w_month = [np.where(spread, we, wn) for we, wn in zip(*VARIANT_WEIGHTS["month"], strict=True)]
     for (label, reg), ct, cb in zip(regulations, per_reg, contrib_by_plan, strict=True):
         tables = ct.tables
         dec = tables.decider
-        cell_of = ct.cell_of[:, rep]
-        safe = np.maximum(cell_of, 0)
+        cell_all = ct.cell_of[:, rep]
+        safes = [np.maximum(cell_all[k * T : (k + 1) * T], 0) for k in range(V)]
+        safe = safes[0]
 
-        def at(values: np.ndarray, safe=safe) -> np.ndarray:
-            return np.where(active, values[safe], 0.0)
+        def at(values: np.ndarray, k: int = 0) -> np.ndarray:
+            return np.where(active, values[safes[k]], 0.0)
 
-        funeral = at(ct.funeral)
+        def mixed(values: np.ndarray, weights: list[np.ndarray]) -> np.ndarray:
+            return sum(w * at(values, k) for k, w in enumerate(weights))
+
+        funeral = mixed(ct.funeral, w_event)
         contribution_row = add_row(
             np.broadcast_to(cb[merged["plan"]] * a.compliance, (T, C)), f"{label}:contributions"
         )
-        pension_row = add_row(at(ct.pension), f"{label}:pension")
-        lump = at(ct.lump)
-        # Paid in the first year a column is eligible. Members already eligible on the start
-        # date are taken to have been paid before the projection; new members who join
-        # eligible are paid in their first year.
-        prev = np.zeros_like(lump)
-        prev[1:] = lump[:-1]
-        first_year = years[:, None] == entry[None, :]
-        prev = np.where(first_year, np.where(entry[None, :] == 1, lump, 0.0), prev)
-        lump_row = add_row(np.where((lump > 0) & (prev <= 0), lump, 0.0), f"{label}:lump")
+        # monthly pensions from the month the member qualifies; a yearly one on a day of the
+        # year like any event
+        pension_row = add_row(
+            mixed(ct.pension, w_month) + mixed(ct.pension_yearly, w_event), f"{label}:pension"
+        )
+        # A lump sum is paid in the year the member becomes eligible: eligible at the year's
+        # end (age and, for members of the start date, membership one year on) but not at its
+        # start. Members already eligible on the start date are taken to have been paid
+        # before the projection; new members who join eligible are paid in their first year.
+        lump_start = at(ct.lump, 0)
+        lump_end = np.where(spread, at(ct.lump, 3), at(ct.lump, 1))
+        first_year = (years[:, None] == entry[None, :]) & (entry[None, :] > 1)
+        lump_row = add_row(
+            np.where(
+                first_year & (lump_start > 0),
+                lump_start,
+                np.where((lump_end > 0) & (lump_start <= 0), lump_end, 0.0),
+            ),
+            f"{label}:lump",
+        )
 
         streams: list[Stream] = []
         by_stream: dict[tuple[str, float], np.ndarray] = defaultdict(lambda: np.zeros((T, C)))
         for ev, amounts_cell in zip(tables.uncapped, ct.event_amounts, strict=True):
-            amounts = at(amounts_cell)
             rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
-            for v in np.unique(amounts[active]):
-                if v <= 0:
-                    continue
-                by_stream[(ev.benefit, float(v))] += np.where(amounts == v, rate, 0.0)
+            for k, w in enumerate(w_event):
+                amounts = at(amounts_cell, k)
+                for v in np.unique(amounts[active & (w > 0)]):
+                    if v <= 0:
+                        continue
+                    by_stream[(ev.benefit, float(v))] += np.where(amounts == v, w * rate, 0.0)
         rank: dict[str, int] = defaultdict(int)
         for (code, v), w in sorted(by_stream.items()):
             if not np.any(w > 0):
