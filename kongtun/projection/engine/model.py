@@ -544,7 +544,7 @@ def build_model(
         safes = [np.maximum(cell_all[k * T : (k + 1) * T], 0) for k in range(V)]
         safe = safes[0]
 
-        def at(values: np.ndarray, k: int = 0) -> np.ndarray:
+        def at(values: np.ndarray, k: int = 0, safes=safes) -> np.ndarray:
             return np.where(active, values[safes[k]], 0.0)
 
         def mixed(values: np.ndarray, weights: list[np.ndarray]) -> np.ndarray:
