@@ -95,3 +95,43 @@ def test_parents_survive_by_the_mortality_tables_past_100():
     # far below a mother of 100 (the old cap repeated that value for every older member)
     assert rates["mother_death"][0, 1, 95] < rates["mother_death"][0, 1, 73] / 50
     assert R.MAX_AGE == 100
+
+
+ONCE = """
+format: 1
+code: once
+title_th: ครั้งเดียว
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - code: disability
+    kind: disability
+    name_th: พิการ
+    clause: "1"
+    amount: 3000
+    caps: [{period: lifetime, times: 1}]
+"""
+
+
+def test_a_once_in_a_lifetime_benefit_is_remembered_across_years():
+    # nobody dies or leaves: a member is paid in year t if their first event falls in year t,
+    # probability e^(−λ(t−1)) (1 − e^(−λ)) — worked out here, not by the engine
+    lam, n, S, T = 0.05, 200, 4000, 20
+    pop = population(n, mean_age=40)
+    a = assumptions(
+        years=T,
+        scenarios=S,
+        new_members=0,
+        exit_rate=0.0,
+        mortality_multiplier=0.0,
+        disability_rate=lam,
+        tfr=0.0,
+    )
+    res = project([("once", load_regulation(ONCE))], pop, a)
+    paid = res.benefits[0][0]
+    t = np.arange(1, T + 1)
+    first = np.exp(-lam * (t - 1)) * (1 - np.exp(-lam))
+    expected = n * 3000 * first
+    se = 3000 * np.sqrt(n * first / S)
+    assert np.all(np.abs(paid - expected) <= 4 * se)
+    # without remembering, year 20 would pay n·λ·3000 = 30,000 instead of ≈ 11,500
+    assert paid[-1] < 0.5 * n * lam * 3000

@@ -292,6 +292,68 @@ VARIANT_WEIGHTS = {
 }
 
 
+# ---- lifetime caps -----------------------------------------------------------------------
+
+
+def lifetime_times_limit(reg: Regulation, code: str) -> int | None:
+    """The benefit's own lifetime cap on the number of claims (e.g. once in a lifetime), if
+    it has one and no per-year cap (those benefits are sampled by year distributions)."""
+    b = reg.index.benefits[code]
+    limits = [
+        int(c.limit)
+        for c in b.times_caps
+        if c.period == "lifetime" and (not c.codes or c.codes == frozenset({code}))
+    ]
+    return min(limits) if limits else None
+
+
+def _expected_min(lam: np.ndarray, k: int) -> np.ndarray:
+    """E[min(N, k)] for N ~ Poisson(lam): Σ_{j<k} P(N > j)."""
+    out = np.zeros_like(lam)
+    term = np.exp(-lam)  # P(N = 0)
+    cdf = term.copy()
+    for j in range(k):
+        out += 1.0 - cdf
+        term = term * lam / (j + 1)
+        cdf = cdf + term
+    return out
+
+
+def _lifetime_paid_share(reg, uncapped, event_amounts, ev_rates, t_idx, sex, age, at, w_event):
+    """{benefit: (T, C) share of its events that are paid} for benefits capped at *k* claims
+    in a lifetime (and not per year): exact, not an approximation (decision 0024).
+
+    A member's claims of the benefit arrive as a Poisson process whose rate is known year by
+    year (the event's rate where the benefit pays, ``λ_t``), independent of whether the member
+    is still in the fund; so the member's claims before year *t* are Poisson(``Λ_{t−1}``), the
+    running sum since the column joined, and the expected claims paid in year *t* are
+    ``E[min(N(Λ_t), k)] − E[min(N(Λ_{t−1}), k)]``. The events of the year are thinned by that
+    over ``λ_t`` (a thinned Poisson stream stays Poisson; its variance is the binomial's up to a
+    factor 1/(1 − p), p a few per thousand). Claims before the projection are not known to the
+    cells: none are assumed (as for new members)."""
+    out = {}
+    codes = sorted({ev.benefit for ev in uncapped})
+    for code in codes:
+        k = lifetime_times_limit(reg, code)
+        if k is None:
+            continue
+        lam = 0.0
+        for ev, amounts_cell in zip(uncapped, event_amounts, strict=True):
+            if ev.benefit != code:
+                continue
+            rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
+            payable = sum(w * (at(amounts_cell, i) > 0) for i, w in enumerate(w_event))
+            lam = lam + rate * payable
+        if np.isscalar(lam):
+            continue
+        before = np.zeros_like(lam)
+        before[1:] = np.cumsum(lam, axis=0)[:-1]
+        paid = _expected_min(before + lam, k) - _expected_min(before, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[code] = np.where(lam > 0, paid / np.where(lam > 0, lam, 1.0), 0.0)
+    return out
+
+
 # ---- the model ---------------------------------------------------------------------------
 
 
@@ -577,8 +639,13 @@ def build_model(
 
         streams: list[Stream] = []
         by_stream: dict[tuple[str, float], np.ndarray] = defaultdict(lambda: np.zeros((T, C)))
+        paid_share = _lifetime_paid_share(
+            reg, tables.uncapped, ct.event_amounts, ev_rates, t_idx, sex, age, at, w_event
+        )
         for ev, amounts_cell in zip(tables.uncapped, ct.event_amounts, strict=True):
             rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
+            if ev.benefit in paid_share:
+                rate = rate * paid_share[ev.benefit]
             for k, w in enumerate(w_event):
                 amounts = at(amounts_cell, k)
                 for v in np.unique(amounts[active & (w > 0)]):
