@@ -191,6 +191,44 @@ def _net_assets(fund: Fund, on: dt.date) -> float:
     return total
 
 
+def _matching_agreements(*, fund: Fund, a: Assumptions) -> str:
+    """Matching as the fund's latest request to each kind of agency says (its ratio per baht
+    and its cap per member a year, decision 0006): a per-head cap does not grow when a draft
+    raises contributions. Returns the note ('' when the fund has no request)."""
+    from kongtun.ledger.models import Agency
+    from kongtun.mobilization.models import MatchingRequest
+
+    parts = []
+    for kind, source in ((Agency.Kind.LOCAL_GOV, "local"), (Agency.Kind.CENTRAL_GOV, "central")):
+        req = (
+            MatchingRequest.objects.filter(fund=fund, agency__kind=kind)
+            .select_related("agency")
+            .order_by("-period_end", "-pk")
+            .first()
+        )
+        if req is None:
+            continue
+        setattr(a, f"matching_{source}", float(req.ratio))
+        cap = float(req.cap_per_member_year or 0)
+        setattr(a, f"matching_{source}_cap", cap)
+        parts.append(
+            _("%(agency)s: %(ratio)s baht per baht of contributions%(cap)s (request %(number)s)")
+            % {
+                "agency": req.agency.name,
+                "ratio": f"{req.ratio:.2f}",
+                "cap": (
+                    _(", at most %(cap)s baht a member a year") % {"cap": f"{cap:,.2f}"}
+                    if cap
+                    else ""
+                ),
+                "number": req.number,
+            }
+        )
+    if not parts:
+        return ""
+    return _("As the fund's latest matching requests say: ") + "; ".join(parts) + "."
+
+
 @dataclass
 class Defaults:
     assumptions: Assumptions
@@ -274,6 +312,9 @@ def projection_defaults(*, fund: Fund, today: dt.date) -> Defaults:
             "(CODI: local government 155.71 M, central government 1,058.64 M for 2,807.15 M from "
             "members)."
         )
+    agreements = _matching_agreements(fund=fund, a=a)
+    if agreements:
+        notes["matching"] = agreements
     interest = books.get("interest", 0.0)
     if interest > 0 and a.opening_balance > 0:
         a.interest_rate = round(min(0.1, interest / a.opening_balance), 4)

@@ -236,6 +236,7 @@ def simulate_reference(
                     m.history = [[] for _ in regs]
                     people.append(m)
             contrib = [0.0] * Rn
+            matched = [0.0] * Rn
             out = [0.0] * Rn
             dead_count = 0
             members_mid = 0.0
@@ -266,6 +267,10 @@ def simulate_reference(
                 t_death = rng.random()
                 for r, reg in enumerate(regs):
                     contrib[r] += reg.contrib[m.plan] * a.compliance * e
+                    paid_in = reg.contrib[m.plan] * a.compliance
+                    matched[r] += e * sum(
+                        a.matching_per_member(src, paid_in) for src in ("local", "central")
+                    )
                     # pensions month by month, from the month the member qualifies
                     for code in reg.tables.pensions:
                         if reg.reg.index.benefits[code].per == "month":
@@ -340,11 +345,7 @@ def simulate_reference(
                 if reg.levy:
                     fees += a.compliance * reg.levy * dead_count * max(members_mid - 1.0, 0.0)
                 g = (1.0 + a.matching_growth) ** (t - 1)
-                money_in = (
-                    contrib[r] * (1 + (a.matching_local + a.matching_central) * g)
-                    + fees
-                    + per_year[t - 1] * reg.entrance
-                )
+                money_in = contrib[r] + matched[r] * g + fees + per_year[t - 1] * reg.entrance
                 admin = a.admin_share * money_in
                 net = money_in - out[r] - admin
                 interest = a.interest_rate * max(bal[r] + 0.5 * net, 0.0)

@@ -49,8 +49,15 @@ class Assumptions:
     exit_rate: float = 0.02
     # money
     compliance: float = 0.9
+    # matching money as the agreements say (decision 0006, 0024): per baht of a member's
+    # contributions (ratio), at most ``_cap`` baht a member a year (0: no cap), plus a fixed
+    # amount per member a year (e.g. 365 baht a head)
     matching_local: float = 0.0
     matching_central: float = 0.0
+    matching_local_cap: float = 0.0
+    matching_central_cap: float = 0.0
+    matching_local_per_member: float = 0.0
+    matching_central_per_member: float = 0.0
     matching_growth: float = 0.0
     interest_rate: float = 0.005
     admin_share: float = 0.0
@@ -96,6 +103,17 @@ class Assumptions:
         return cls(**data)
 
     # ---- derived ------------------------------------------------------------------------
+    def matching_per_member(self, source: str, contribution: float) -> float:
+        """Matching baht a year for a member who pays ``contribution`` baht a year (after
+        compliance): ratio × contribution, at most the cap, plus the amount per head (paid for
+        the members who pay: × compliance)."""
+        ratio = getattr(self, f"matching_{source}")
+        cap = getattr(self, f"matching_{source}_cap")
+        per_baht = ratio * contribution
+        if cap > 0:
+            per_baht = min(per_baht, cap * self.compliance)
+        return per_baht + getattr(self, f"matching_{source}_per_member") * self.compliance
+
     def entrants(self, year: int) -> float:
         """Expected new members in projection year ``year`` (1-based)."""
         return self.new_members * (1.0 + self.new_members_growth) ** (year - 1)
@@ -155,6 +173,13 @@ class Assumptions:
         prob("compliance", self.compliance)
         between("matching_local", self.matching_local, 0, 1000)
         between("matching_central", self.matching_central, 0, 1000)
+        for name in (
+            "matching_local_cap",
+            "matching_central_cap",
+            "matching_local_per_member",
+            "matching_central_per_member",
+        ):
+            between(name, getattr(self, name), 0, 1_000_000)
         growth("matching_growth", self.matching_growth)
         growth("interest_rate", self.interest_rate)
         prob("admin_share", self.admin_share)

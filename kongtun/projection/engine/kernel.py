@@ -93,6 +93,7 @@ def _blas_threads_local(n: int) -> None:
 class RegSpec:
     funeral: np.ndarray  # (T, C)
     contribution_row: int
+    matching_rows: tuple[int, int]
     pension_row: int
     lump_row: int
     streams: list[tuple[int, int, float, str]]  # (row, benefit index, value, key)
@@ -149,6 +150,7 @@ class SimSpec:
                 RegSpec(
                     funeral=rm.funeral,
                     contribution_row=rm.contribution_row,
+                    matching_rows=rm.matching_rows,
                     pension_row=rm.pension_row,
                     lump_row=rm.lump_row,
                     streams=[(s.row, pos[s.benefit], s.value, s.key) for s in rm.streams],
@@ -363,8 +365,8 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                     members_mid - 1.0, 0.0
                 )
             entrance = np.full(S, spec.entrants[t - 1] * reg.entrance_fee)
-            m_local = spec.matching_local * match_factor * contrib
-            m_central = spec.matching_central * match_factor * contrib
+            m_local = match_factor * F[reg.matching_rows[0]]
+            m_central = match_factor * F[reg.matching_rows[1]]
             ben = benefits[ri]
             out = F[reg.pension_row] + F[reg.lump_row]
             if reg.pension_benefits:

@@ -59,6 +59,7 @@ class RegulationModel:
     tables: BenefitTables
     funeral: np.ndarray  # (T, C) baht paid on the member's own death
     contribution_row: int
+    matching_rows: tuple[int, int]  # local, central: baht per member-year
     pension_row: int
     lump_row: int
     streams: list[Stream]
@@ -616,6 +617,16 @@ def build_model(
         contribution_row = add_row(
             np.broadcast_to(cb[merged["plan"]] * a.compliance, (T, C)), f"{label}:contributions"
         )
+        paid = cb[merged["plan"]] * a.compliance
+        matching_rows = tuple(
+            add_row(
+                np.broadcast_to(
+                    np.array([a.matching_per_member(src, float(x)) for x in paid]), (T, C)
+                ),
+                f"{label}:matching_{src}",
+            )
+            for src in ("local", "central")
+        )
         # monthly pensions from the month the member qualifies; a yearly one on a day of the
         # year like any event
         pension_row = add_row(
@@ -708,6 +719,7 @@ def build_model(
                 tables=tables,
                 funeral=funeral,
                 contribution_row=contribution_row,
+                matching_rows=matching_rows,
                 pension_row=pension_row,
                 lump_row=lump_row,
                 streams=streams,
