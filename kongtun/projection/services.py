@@ -145,6 +145,7 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
     if sum(exposure.values()) < 1:
         return ""
     parts = []
+    shape: dict[str, float] = {}
     for kind, label, fields in (
         ("hospital", _("hospital stays"), ("admissions_under60", "admissions_60plus")),
         ("outpatient", _("outpatient visits"), ("outpatient_under60", "outpatient_60plus")),
@@ -157,6 +158,12 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
             own = claims[old] / exposure[old]
             national = getattr(a, field_name)
             setattr(a, field_name, round(z * own + (1 - z) * national, 3))
+            if 0 < z < 1:
+                # The weighted rate is the mean of a gamma law updated by the claims (the
+                # gamma–Poisson model whose credibility is Z = E / (E + β)): prior weight
+                # β = E (1 − Z) / Z member-years at the national rate, shape α + n.
+                beta = exposure[old] * (1 - z) / z
+                shape[kind] = shape.get(kind, 0.0) + national * beta + claims[old]
             parts.append(
                 _(
                     "%(what)s, %(band)s: %(n)s claims in %(years)s member-years (%(own)s a "
@@ -172,6 +179,7 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
                     "national": national,
                 }
             )
+    a.rate_uncertainty = {k: round(v, 2) for k, v in shape.items() if v > 0}
     return (
         _("The fund's own claims of the last 3 years, by credibility (full at %(full)s claims): ")
         % {"full": f"{FULL_CREDIBILITY_CLAIMS:,}"}

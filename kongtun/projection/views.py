@@ -197,6 +197,7 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
         lang=lang,
     )
     check = books_check(run=run, reg=reg)
+    a = Assumptions.from_dict(run.parameters["assumptions"])
     ctx.update(
         {
             "years": years,
@@ -215,7 +216,9 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             if len(series) > 1
             else None,
             "drawings": {"fan": fan, "ruin": ruin},
-            "assumptions": Assumptions.from_dict(run.parameters["assumptions"]),
+            "assumptions": a,
+            "shown": _assumptions_shown(a),
+            "uncertainties": uncertainties_included(a),
             "regulations": run.parameters["regulations"],
             "members": run.parameters.get("members"),
             "sources_text": rates.SOURCES,
@@ -226,6 +229,71 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
         }
     )
     return ctx
+
+
+def _pct(v: float) -> str:
+    return f"{v * 100:,.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def _num(v: float) -> str:
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def _assumptions_shown(a: Assumptions) -> dict[str, str]:
+    """The assumptions as people read them (percentages, baht), never a raw float."""
+    return {
+        "opening_balance": f"{a.opening_balance:,.2f}",
+        "compliance": _pct(a.compliance),
+        "matching": " · ".join(
+            _("%(ratio)s of contributions, at most %(cap)s, plus %(head)s a member")
+            % {
+                "ratio": _pct(getattr(a, f"matching_{src}")),
+                "cap": _num(getattr(a, f"matching_{src}_cap"))
+                if getattr(a, f"matching_{src}_cap")
+                else "—",
+                "head": _num(getattr(a, f"matching_{src}_per_member")),
+            }
+            for src in ("local", "central")
+        ),
+        "interest_rate": _pct(a.interest_rate),
+        "new_members": _num(a.new_members),
+        "exit_rate": _pct(a.exit_rate),
+        "tfr": _num(a.tfr),
+        "admissions": f"{_num(a.admissions_under60)} · {_num(a.admissions_60plus)}",
+        "outpatient": f"{_num(a.outpatient_under60)} · {_num(a.outpatient_60plus)}",
+    }
+
+
+def uncertainties_included(a: Assumptions) -> list[str]:
+    """What the spread of the scenarios includes, in words (decision 0024)."""
+    out = [
+        str(
+            _(
+                "Chance: who dies, leaves or joins, and which events happen and when, drawn "
+                "anew in every scenario."
+            )
+        )
+    ]
+    names = {"hospital": _("hospital stays"), "outpatient": _("outpatient visits")}
+    for source, shape in sorted(a.rate_uncertainty.items()):
+        out.append(
+            str(
+                _(
+                    "The rate of %(what)s itself: weighed from the fund's own few claims, so "
+                    "each scenario draws it from its uncertainty (about ±%(cv)s%%)."
+                )
+                % {"what": names.get(source, source), "cv": round(100 / shape**0.5)}
+            )
+        )
+    out.append(
+        str(
+            _(
+                "Not included: uncertainty in the other rates (mortality, births, exits, "
+                "matching, interest) — the sensitivity chart shows what ±20%% of each does."
+            )
+        )
+    )
+    return out
 
 
 NOT_MODELLED = {

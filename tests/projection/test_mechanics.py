@@ -135,3 +135,39 @@ def test_a_once_in_a_lifetime_benefit_is_remembered_across_years():
     assert np.all(np.abs(paid - expected) <= 4 * se)
     # without remembering, year 20 would pay n·λ·3000 = 30,000 instead of ≈ 11,500
     assert paid[-1] < 0.5 * n * lam * 3000
+
+
+HOSPITAL = """
+format: 1
+code: h
+title_th: นอนโรงพยาบาล
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - {code: hospital, kind: hospital, name_th: นอนโรงพยาบาล, clause: "1", amount: 500}
+  - code: opd
+    kind: outpatient
+    name_th: ผู้ป่วยนอก
+    clause: "1"
+    amount: 50
+    caps: [{period: year, times: 4}]
+"""
+
+
+def test_an_uncertain_rate_widens_the_fan_and_keeps_its_mean():
+    # the rate itself drawn per scenario (gamma, CV 1/√4 = 50 %): the spread of the balance
+    # grows well beyond the luck of the draw; the mean stays (the multiplier's mean is 1, and
+    # a benefit paid on every event is linear in the rate)
+    pop = population(300)
+    reg = [("h", load_regulation(HOSPITAL.split("  - code: opd")[0]))]
+    known = project(reg, pop, assumptions(years=10, scenarios=3000, seed=4))
+    unsure = project(
+        reg,
+        pop,
+        assumptions(
+            years=10, scenarios=3000, seed=4, rate_uncertainty={"hospital": 4.0, "outpatient": 4.0}
+        ),
+    )
+    b0, b1 = known.balance[0, :, -1], unsure.balance[0, :, -1]
+    assert b1.std() > 3 * b0.std()
+    se = np.sqrt(b0.var() / b0.size + b1.var() / b1.size)
+    assert abs(b1.mean() - b0.mean()) < 4 * se

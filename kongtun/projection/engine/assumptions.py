@@ -25,6 +25,8 @@ __all__ = [
 #: New members join at one of these ages (the first age of their 5-year group + 2: the middle).
 ENTRANT_GROUPS: tuple[int, ...] = tuple(range(15, 65, 5))
 MAX_YEARS = 100
+#: Event sources whose rate may be uncertain (weighed from the fund's own claims).
+UNCERTAIN_SOURCES = ("hospital", "outpatient")
 MAX_SCENARIOS = 1_000_000
 
 
@@ -83,6 +85,10 @@ class Assumptions:
     education_rate: float = 0.02
     disaster_rate: float = 0.01
     other_rate: float = 0.0
+    # uncertainty of rates estimated from the fund's own claims (decision 0024): {event source:
+    # shape k of the gamma law of the rate's multiplier (mean 1, CV 1/√k)}; each scenario draws
+    # its multiplier once. Absent: the rate is taken as known.
+    rate_uncertainty: dict[str, float] = field(default_factory=dict)
 
     # ---- conversions --------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -100,6 +106,9 @@ class Assumptions:
         data["entrant_ages"] = {int(k): float(v) for k, v in d.get("entrant_ages", {}).items()}
         data["pasfr"] = {int(k): float(v) for k, v in d.get("pasfr", {}).items()}
         data["mx"] = {s: [float(x) for x in v] for s, v in d.get("mx", {}).items()}
+        data["rate_uncertainty"] = {
+            str(k): float(v) for k, v in d.get("rate_uncertainty", {}).items()
+        }
         return cls(**data)
 
     # ---- derived ------------------------------------------------------------------------
@@ -211,6 +220,11 @@ class Assumptions:
         between("child_age_gap", self.child_age_gap, 12, 60)
         for name in ("disability_rate", "education_rate", "disaster_rate", "other_rate"):
             prob(name, getattr(self, name))
+        for source, shape in self.rate_uncertainty.items():
+            if source not in UNCERTAIN_SOURCES:
+                errs.append((f"rate_uncertainty.{source}", "out_of_range", {"value": source}))
+            else:
+                between(f"rate_uncertainty.{source}", shape, 0.01, 1e9)
         if errs:
             raise AssumptionError(errs)
 

@@ -97,6 +97,8 @@ class RegSpec:
     pension_row: int
     lump_row: int
     streams: list[tuple[int, int, float, str]]  # (row, benefit index, value, key)
+    stream_sources: list[dict[str, float]]  # uncertain sources' shares of each stream
+    class_sources: list[dict[str, float]]
     #: (row, full-year distribution, half-year distribution, stream key, benefit positions,
     #: expected baht per benefit for a full year, for half a year)
     classes: list[
@@ -135,6 +137,7 @@ class SimSpec:
     interest_rate: float
     admin_share: float
     seed: int
+    rate_uncertainty: dict[str, float]
 
     @classmethod
     def of(cls, model: Model) -> SimSpec:
@@ -154,6 +157,8 @@ class SimSpec:
                     pension_row=rm.pension_row,
                     lump_row=rm.lump_row,
                     streams=[(s.row, pos[s.benefit], s.value, s.key) for s in rm.streams],
+                    stream_sources=[s.sources for s in rm.streams],
+                    class_sources=[c.sources for c in rm.classes],
                     classes=[
                         (
                             c.row,
@@ -198,6 +203,7 @@ class SimSpec:
             interest_rate=float(a.interest_rate),
             admin_share=float(a.admin_share),
             seed=int(a.seed),
+            rate_uncertainty=dict(a.rate_uncertainty),
         )
 
 
@@ -277,6 +283,21 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
             gen = stream_gen[(ri, key)] = _generator(spec.seed, index, 1, _stream_id(key))
         return gen
 
+    # each scenario's multiplier of every uncertain rate (the same in every regulation)
+    ug = _generator(spec.seed, index, 2)
+    mult = {
+        src: ug.gamma(shape, 1.0 / shape, S) for src, shape in sorted(spec.rate_uncertainty.items())
+    }
+
+    def multiplier(shares: dict[str, float]) -> np.ndarray | None:
+        used = [(src, w) for src, w in shares.items() if src in mult]
+        if not used:
+            return None
+        rest = 1.0 - sum(w for _, w in used)
+        return rest + sum(w * mult[src] for src, w in used)
+
+    stream_mult = [[multiplier(x) for x in reg.stream_sources] for reg in spec.regs]
+    class_mult = [[multiplier(x) for x in reg.class_sources] for reg in spec.regs]
     N = np.zeros((C, S), dtype=np.float32)  # members of each column in each scenario
     Nf = N.reshape(-1)
     W = np.full((C, S), np.inf)  # where, on the column's running hazard, the next one leaves
@@ -381,8 +402,11 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                 )
                 out += fun
                 ben[reg.death_benefits, t - 1] += fun.sum() * np.asarray(reg.funeral_share)
-            for row, b, value, key in reg.streams:
-                paid = sgen(ri, key).poisson(np.maximum(F[row], 0.0)) * value
+            for (row, b, value, key), m_s in zip(reg.streams, stream_mult[ri], strict=True):
+                lam_s = np.maximum(F[row], 0.0)
+                if m_s is not None:
+                    lam_s = lam_s * m_s
+                paid = sgen(ri, key).poisson(lam_s) * value
                 out += paid
                 ben[b, t - 1] += paid.sum()
             if reg.classes:
@@ -399,10 +423,17 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                     n_half = halves[j]
                     n_full = np.rint(F[row] - 0.5 * n_half).astype(np.int64)
                     n_half = n_half.astype(np.int64)
+                    p_full, p_half = full.p_positive, half.p_positive
+                    m_c = class_mult[ri][j]
+                    if m_c is not None:
+                        # a rate × m: no payout with probability p_zero^m (events are Poisson);
+                        # the payout given one keeps its law (approximation, decision 0024)
+                        p_full = 1.0 - full.p_zero**m_c
+                        p_half = 1.0 - half.p_zero**m_c
                     if full.values:
-                        out += _sum_given_count(gen, gen.binomial(n_full, full.p_positive), full)
+                        out += _sum_given_count(gen, gen.binomial(n_full, p_full), full)
                     if half.values:
-                        out += _sum_given_count(gen, gen.binomial(n_half, half.p_positive), half)
+                        out += _sum_given_count(gen, gen.binomial(n_half, p_half), half)
                     # by benefit: the expected split of the component (its total is sampled)
                     ben[bpos, t - 1] += n_full.sum() * mfull + n_half.sum() * mhalf
             money_in = contrib + fees + entrance + m_local + m_central

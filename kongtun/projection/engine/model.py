@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kongtun.projection import rates as R
-from kongtun.projection.engine.assumptions import ENTRANT_GROUPS, Assumptions
+from kongtun.projection.engine.assumptions import ENTRANT_GROUPS, UNCERTAIN_SOURCES, Assumptions
 from kongtun.projection.engine.benefits import (
     BenefitTables,
     EventType,
@@ -42,6 +42,8 @@ class Stream:
     benefit: str
     value: float
     key: str
+    #: share of the stream's expected events from each uncertain source (decision 0024)
+    sources: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class CappedClass:
     full: YearDistribution
     half: YearDistribution
     key: str
+    sources: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -291,6 +294,14 @@ VARIANT_WEIGHTS = {
     "event": ([1 / 3, 1 / 6, 1 / 6, 1 / 3], [0.5, 0.5, 0.0, 0.0]),
     "month": _variant_weights(np.arange(1, 13) / 12),
 }
+
+
+def _shares(by_source: dict[str, float]) -> dict[str, float]:
+    """The uncertain sources' shares of a stream's expected events."""
+    total = sum(by_source.values())
+    if total <= 0:
+        return {}
+    return {s: v / total for s, v in by_source.items() if s in UNCERTAIN_SOURCES and v > 0}
 
 
 # ---- lifetime caps -----------------------------------------------------------------------
@@ -650,6 +661,9 @@ def build_model(
 
         streams: list[Stream] = []
         by_stream: dict[tuple[str, float], np.ndarray] = defaultdict(lambda: np.zeros((T, C)))
+        by_source: dict[tuple[str, float], dict[str, float]] = defaultdict(
+            lambda: defaultdict(float)
+        )
         paid_share = _lifetime_paid_share(
             reg, tables.uncapped, ct.event_amounts, ev_rates, t_idx, sex, age, at, w_event
         )
@@ -662,7 +676,9 @@ def build_model(
                 for v in np.unique(amounts[active & (w > 0)]):
                     if v <= 0:
                         continue
-                    by_stream[(ev.benefit, float(v))] += np.where(amounts == v, w * rate, 0.0)
+                    part = np.where(amounts == v, w * rate, 0.0)
+                    by_stream[(ev.benefit, float(v))] += part
+                    by_source[(ev.benefit, float(v))][ev.source] += float(part.sum())
         rank: dict[str, int] = defaultdict(int)
         for (code, v), w in sorted(by_stream.items()):
             if not np.any(w > 0):
@@ -670,7 +686,9 @@ def build_model(
             row = add_row(w, f"{label}:{code}:{v:g}")
             # keyed by the benefit and the rank of the amount, not the amount: a draft that
             # changes only amounts draws the same events (common random numbers)
-            streams.append(Stream(row, code, v, f"u:{code}:{rank[code]}"))
+            streams.append(
+                Stream(row, code, v, f"u:{code}:{rank[code]}", _shares(by_source[(code, v)]))
+            )
             rank[code] += 1
 
         classes: list[CappedClass] = []
@@ -700,7 +718,12 @@ def build_model(
                 inside = class_tc == cid
                 row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
                 reg_class[ci][inside] = len(classes)
-                classes.append(CappedClass(row, ci, full, half, f"c:{'+'.join(codes)}:{cid}"))
+                shares: dict[str, float] = defaultdict(float)
+                for ev, r_ in zip(evs, rate_t, strict=True):
+                    shares[ev.source] += r_
+                classes.append(
+                    CappedClass(row, ci, full, half, f"c:{'+'.join(codes)}:{cid}", _shares(shares))
+                )
         class_of.append(reg_class)
 
         m = reg.membership
