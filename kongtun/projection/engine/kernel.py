@@ -127,6 +127,7 @@ class SimSpec:
     dshare: np.ndarray
     rows: np.ndarray
     alive_row: int
+    plan_rows: list[int]
     entrants: np.ndarray
     regs: list[RegSpec]
     opening_balance: float
@@ -193,6 +194,7 @@ class SimSpec:
             dshare=model.dshare,
             rows=model.rows,
             alive_row=model.alive_row,
+            plan_rows=list(model.plan_rows),
             entrants=model.entrants.astype(np.float64),
             regs=regs,
             opening_balance=float(a.opening_balance),
@@ -215,6 +217,9 @@ class ChunkResult:
     benefits: list[np.ndarray]  # per regulation (n_benefits, T) sums
     counts: np.ndarray  # (len(COUNT_NAMES), T) sums
     seconds: float
+    #: per regulation, what the solver needs to recompute every scenario's balance for other
+    #: contributions or benefit amounts (only when asked: ``record=True``)
+    parts: list[dict[str, np.ndarray]] | None = None
 
 
 def _generator(seed: int, *key: int) -> np.random.Generator:
@@ -267,7 +272,7 @@ def _sum_given_count(g: np.random.Generator, k: np.ndarray, dist: YearDistributi
     return out
 
 
-def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
+def run_chunk(spec: SimSpec, index: int, n_scen: int, record: bool = False) -> ChunkResult:
     started = time.perf_counter()
     _blas_threads_local(1)
     T, S, C = spec.T, n_scen, spec.C
@@ -308,6 +313,20 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
     flows = np.zeros((R, len(FLOW_NAMES), T))
     benefits = [np.zeros((r.n_benefits, T)) for r in spec.regs]
     counts = np.zeros((len(COUNT_NAMES), T))
+    parts = None
+    if record:
+        P = len(spec.plan_rows)
+        parts = [
+            {
+                "contrib": np.zeros((S, T)),
+                "fees": np.zeros((S, T)),
+                "entrance": np.zeros((S, T)),
+                "members": np.zeros((S, T)),
+                "plan_members": np.zeros((P, S, T)),
+                "paid": np.zeros((r.n_benefits, S, T)),
+            }
+            for r in spec.regs
+        ]
     for t in range(1, T + 1):
         lo, hi = int(spec.c_active[t - 1]), int(spec.c_active[t])
         if hi > lo:  # members on the start date (t = 1) and new members join
@@ -390,6 +409,13 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
             m_central = match_factor * F[reg.matching_rows[1]]
             ben = benefits[ri]
             out = F[reg.pension_row] + F[reg.lump_row]
+            rec = parts[ri] if parts is not None else None
+            if rec is not None:
+                paid_b = rec["paid"][:, :, t - 1]
+                for b, sh in zip(reg.pension_benefits, reg.pension_share, strict=True):
+                    paid_b[b] += sh * F[reg.pension_row]
+                for b, sh in zip(reg.lump_benefits, reg.lump_share, strict=True):
+                    paid_b[b] += sh * F[reg.lump_row]
             if reg.pension_benefits:
                 ben[reg.pension_benefits, t - 1] += F[reg.pension_row].sum() * np.asarray(
                     reg.pension_share
@@ -402,6 +428,9 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                 )
                 out += fun
                 ben[reg.death_benefits, t - 1] += fun.sum() * np.asarray(reg.funeral_share)
+                if rec is not None:
+                    for b, sh in zip(reg.death_benefits, reg.funeral_share, strict=True):
+                        paid_b[b] += sh * fun
             for (row, b, value, key), m_s in zip(reg.streams, stream_mult[ri], strict=True):
                 lam_s = np.maximum(F[row], 0.0)
                 if m_s is not None:
@@ -409,6 +438,8 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                 paid = sgen(ri, key).poisson(lam_s) * value
                 out += paid
                 ben[b, t - 1] += paid.sum()
+                if rec is not None:
+                    paid_b[b] += paid
             if reg.classes:
                 halves = np.zeros(len(reg.classes) * S)
                 for cmap in reg.class_of:  # each capped group has its own classes
@@ -430,10 +461,16 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                         # the payout given one keeps its law (approximation, decision 0024)
                         p_full = 1.0 - full.p_zero**m_c
                         p_half = 1.0 - half.p_zero**m_c
+                    drawn = np.zeros(S)
                     if full.values:
-                        out += _sum_given_count(gen, gen.binomial(n_full, p_full), full)
+                        drawn += _sum_given_count(gen, gen.binomial(n_full, p_full), full)
                     if half.values:
-                        out += _sum_given_count(gen, gen.binomial(n_half, p_half), half)
+                        drawn += _sum_given_count(gen, gen.binomial(n_half, p_half), half)
+                    out += drawn
+                    if rec is not None and mfull.sum() > 0:
+                        # the group's drawn total, split by the benefits' expected shares
+                        for b, share in zip(bpos, mfull / mfull.sum(), strict=True):
+                            paid_b[b] += share * drawn
                     # by benefit: the expected split of the component (its total is sampled)
                     ben[bpos, t - 1] += n_full.sum() * mfull + n_half.sum() * mhalf
             money_in = contrib + fees + entrance + m_local + m_central
@@ -442,6 +479,13 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
             net = money_in - out - admin
             interest = spec.interest_rate * np.maximum(prev + 0.5 * net, 0.0)
             balance[ri, :, t] = prev + net + interest
+            if rec is not None:
+                rec["contrib"][:, t - 1] = contrib
+                rec["fees"][:, t - 1] = fees
+                rec["entrance"][:, t - 1] = entrance
+                rec["members"][:, t - 1] = members_mid
+                for p_i, row in enumerate(spec.plan_rows):
+                    rec["plan_members"][p_i, :, t - 1] = F[row]
             f = flows[ri, :, t - 1]
             f[0] += contrib.sum()
             f[1] += fees.sum()
@@ -450,7 +494,9 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
             f[4] += m_central.sum()
             f[5] += interest.sum()
             f[6] += admin.sum()
-    return ChunkResult(index, balance, flows, benefits, counts, time.perf_counter() - started)
+    return ChunkResult(
+        index, balance, flows, benefits, counts, time.perf_counter() - started, parts
+    )
 
 
 # ---- running many chunks -------------------------------------------------------------------

@@ -93,6 +93,8 @@ class Model:
     rows: np.ndarray  # (T, K, C) float32
     row_names: list[str]
     alive_row: int
+    plan_rows: list[int]
+    plan_contributions: list[list[float]]  # per regulation, per plan: baht a year
     regs: list[RegulationModel]
     entrants: np.ndarray  # (T,) new members per year
     #: per regulation, (capped groups, T, C): the class of each group, or -1
@@ -602,6 +604,11 @@ def build_model(
         return len(rows) - 1
 
     alive_row = add_row(np.ones((T, C)), "alive")
+    # members of each contribution plan (the solver recomputes money in for other amounts)
+    plan_rows = [
+        add_row(np.broadcast_to((merged["plan"] == p)[None, :], (T, C)).astype(float), f"plan:{p}")
+        for p in range(len(population.plans))
+    ]
     regs: list[RegulationModel] = []
     decide_calls = 0
     class_of = []
@@ -774,6 +781,8 @@ def build_model(
         rows=np.ascontiguousarray(np.stack(rows, axis=1)),
         row_names=names,
         alive_row=alive_row,
+        plan_rows=plan_rows,
+        plan_contributions=[list(map(float, cb)) for cb in contrib_by_plan],
         regs=regs,
         entrants=cols["entrants"],
         class_of=class_of,
