@@ -4,7 +4,7 @@ run projections of their fund and read them; nothing here changes the fund's dat
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -289,7 +289,7 @@ def uncertainties_included(a: Assumptions) -> list[str]:
         str(
             _(
                 "Not included: uncertainty in the other rates (mortality, births, exits, "
-                "matching, interest) — the sensitivity chart shows what ±20%% of each does."
+                "matching, interest) — the sensitivity chart shows what ±20 percent of each does."
             )
         )
     )
@@ -332,6 +332,84 @@ def projection_run(request: HttpRequest, access: FundAccess, run_id: int) -> Htt
         reg = 0
     ctx = run_context(run, lang=_lang(), reg=reg)
     return render(request, "projection/run.html", ctx)
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_solve(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    """What would make it so: the target (horizon, accepted risk, benefits to scale), the
+    answers in plain words, and an answer turned into a regulation draft (the chair and the
+    committee who manage the fund)."""
+    from kongtun.projection import solving
+
+    run = _run_or_404(access, run_id)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    regs = run.parameters["regulations"]
+    try:
+        reg = max(0, min(int(request.POST.get("reg", request.GET.get("reg", "0"))), len(regs) - 1))
+    except ValueError:
+        reg = 0
+    name_key = "name_th" if _lang() == "th" else "name_en"
+    benefits = [(b["code"], b.get(name_key) or b["code"]) for b in regs[reg].get("benefits", [])]
+    names = dict(benefits)
+    a = Assumptions.from_dict(run.parameters["assumptions"])
+    values = {
+        "horizon": request.POST.get("horizon", str(min(20, a.years))),
+        "risk": request.POST.get("risk", "5"),
+        "scaled": request.POST.getlist("scaled"),
+    }
+    errors: dict[str, list[str]] = {}
+    answers = None
+    result = None
+    if request.method == "POST":
+        try:
+            target = solving.target_check(
+                run=run,
+                reg=reg,
+                horizon=values["horizon"],
+                risk_percent=values["risk"],
+                scaled=values["scaled"],
+            )
+            if request.POST.get("action") == "draft":
+                if not access.can(Cap.MANAGE_FUND):
+                    raise PermissionDenied
+                try:
+                    value = float(request.POST.get("value", ""))
+                except ValueError:
+                    value = float("nan")
+                draft = solving.solver_draft_create(
+                    fund=access.fund,
+                    run=run,
+                    reg=reg,
+                    lever=request.POST.get("lever", ""),
+                    value=value,
+                    scaled=target.scaled,
+                    actor=request.user,
+                )
+                messages.success(request, _("The draft was made; check and compare it here."))
+                return redirect("regulation_detail", fund_id=access.fund.pk, version_id=draft.pk)
+            result = solving.run_solve(run=run, reg=reg, target=target)
+            answers = solving.answer_sentences(result, names)
+        except ValidationError as exc:
+            errors = exc.message_dict
+    return render(
+        request,
+        "projection/solve.html",
+        {
+            "run": run,
+            "reg": reg,
+            "regs": regs,
+            "benefits": benefits,
+            "values": values,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []),
+            "answers": answers,
+            "result": result,
+            "risk_now": round(result.risk_now * 100, 1) if result else None,
+            "can_draft": access.can(Cap.MANAGE_FUND),
+            "scenarios": min(run.scenarios, 2000),
+        },
+    )
 
 
 @fund_view(Cap.VIEW_BOOKS)
