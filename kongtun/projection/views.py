@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -408,6 +409,81 @@ def projection_solve(request: HttpRequest, access: FundAccess, run_id: int) -> H
             "risk_now": round(result.risk_now * 100, 1) if result else None,
             "can_draft": access.can(Cap.MANAGE_FUND),
             "scenarios": min(run.scenarios, 2000),
+        },
+    )
+
+
+SENSITIVITY_LABELS = {
+    "mortality": gettext_lazy("Mortality"),
+    "hospital": gettext_lazy("Hospital stays"),
+    "outpatient": gettext_lazy("Outpatient visits"),
+    "births": gettext_lazy("Births"),
+    "new_members": gettext_lazy("New members"),
+    "exits": gettext_lazy("Members who resign"),
+    "compliance": gettext_lazy("Contributions paid"),
+    "matching": gettext_lazy("Matching money"),
+    "interest": gettext_lazy("Interest"),
+}
+#: Scenarios per point of the sensitivity chart (19 projections on the same seed).
+SENSITIVITY_SCENARIOS = 1000
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    """The tornado charts: each assumption −20 % and +20 % on the same seed, the chance of
+    running out of money by the horizon and the median balance then."""
+    from kongtun.projection.engine import Population
+    from kongtun.projection.engine.solver import sensitivity
+    from kongtun.projection.tornado import tornado_svg
+    from kongtun.regulations.engine import load_regulation
+
+    run = _run_or_404(access, run_id)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    regs = run.parameters["regulations"]
+    try:
+        reg = max(0, min(int(request.GET.get("reg", "0")), len(regs) - 1))
+    except ValueError:
+        reg = 0
+    a = Assumptions.from_dict(run.parameters["assumptions"])
+    a.scenarios = min(a.scenarios, SENSITIVITY_SCENARIOS)
+    horizon = min(20, a.years)
+    base, rows = sensitivity(
+        load_regulation(regs[reg]["content"]),
+        Population.from_dict(run.parameters["population"]),
+        a,
+        horizon=horizon,
+    )
+    lang = _lang()
+    low, high = _("assumption −20%"), _("assumption +20%")
+    ruin_svg = tornado_svg(
+        [(str(SENSITIVITY_LABELS[r.name]), r.low[0] * 100, r.high[0] * 100) for r in rows],
+        base[0] * 100,
+        title=_("Chance of running out of money within %(h)s years (%%)") % {"h": horizon},
+        fmt=lambda v: f"{v:.1f}%",
+        low_label=low,
+        high_label=high,
+    )
+    median_svg = tornado_svg(
+        [(str(SENSITIVITY_LABELS[r.name]), r.low[1], r.high[1]) for r in rows],
+        base[1],
+        title=_("Median balance after %(h)s years (baht)") % {"h": horizon},
+        fmt=_fmt,
+        low_label=low,
+        high_label=high,
+    )
+    return render(
+        request,
+        "projection/sensitivity.html",
+        {
+            "run": run,
+            "reg": reg,
+            "label": regs[reg]["label"],
+            "horizon": horizon,
+            "scenarios": a.scenarios,
+            "ruin_svg": mark_safe(ruin_svg),
+            "median_svg": mark_safe(median_svg),
+            "lang": lang,
         },
     )
 

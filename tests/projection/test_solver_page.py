@@ -112,3 +112,12 @@ def test_bad_targets_are_refused_and_nothing_is_saved(world, client, data, field
     assert response.status_code == 200
     assert words in " ".join(response.context["errors"][field])
     assert RegulationVersion.objects.count() == before
+
+
+def test_the_sensitivity_page_draws_a_bar_for_every_assumption(world, client):
+    run = a_run(world, client)
+    response = client.get(f"/f/{world.fund_a.pk}/projection/runs/{run.pk}/sensitivity/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("<svg") == 2 and page.count("<rect") >= 2 * 2 * 9
+    assert "อัตราตาย" in page or "การตาย" in page

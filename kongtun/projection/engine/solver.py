@@ -277,3 +277,68 @@ def _solve_members(regulation, population, a, horizon, max_risk, now) -> Answer:
         else:
             lo = mid
     return Answer("members", True, math.ceil(hi * 10) / 10, r_hi, hi)
+
+
+# ---- sensitivity -------------------------------------------------------------------------
+
+#: The assumptions moved ±20 % for the tornado chart, and the fields each one moves.
+SENSITIVITY = (
+    ("mortality", ("mortality_multiplier",)),
+    ("hospital", ("admissions_under60", "admissions_60plus")),
+    ("outpatient", ("outpatient_under60", "outpatient_60plus")),
+    ("births", ("tfr",)),
+    ("new_members", ("new_members",)),
+    ("exits", ("exit_rate",)),
+    ("compliance", ("compliance",)),
+    (
+        "matching",
+        (
+            "matching_local",
+            "matching_central",
+            "matching_local_per_member",
+            "matching_central_per_member",
+        ),
+    ),
+    ("interest", ("interest_rate",)),
+)
+
+
+@dataclass
+class Sensitivity:
+    name: str
+    low: tuple[float, float]  # (chance of running out by the horizon, median balance) at −20 %
+    high: tuple[float, float]  # at +20 %
+
+
+def sensitivity(
+    regulation: Regulation,
+    population: Population,
+    a: Assumptions,
+    *,
+    horizon: int = 20,
+    change: float = 0.2,
+) -> tuple[tuple[float, float], list[Sensitivity]]:
+    """(base (risk, median), each assumption at −/+ ``change``) on the same seed. Probabilities
+    are kept at most 1 (compliance, exits)."""
+    from kongtun.projection.engine import project
+
+    a = replace(a, years=horizon)
+
+    def measure(x: Assumptions) -> tuple[float, float]:
+        bal = project([("r", regulation)], population, x).balance[0]
+        return ruin_by(bal, horizon), float(np.median(bal[:, horizon]))
+
+    base = measure(a)
+    out = []
+    for name, fields in SENSITIVITY:
+        pair = []
+        for f in (1 - change, 1 + change):
+            x = replace(a)
+            for field_name in fields:
+                v = getattr(x, field_name) * f
+                if field_name in ("compliance", "exit_rate"):
+                    v = min(1.0, v)
+                setattr(x, field_name, v)
+            pair.append(measure(x))
+        out.append(Sensitivity(name, pair[0], pair[1]))
+    return base, out
