@@ -90,9 +90,11 @@ def population_of(*, fund: Fund, start: dt.date) -> Population:
     )
 
 
-#: Claims for full credibility (the limited-fluctuation standard: the observed frequency within
-#: 5% of the true one with 90% probability). Fewer claims weigh in by the square root.
-FULL_CREDIBILITY_CLAIMS = 1082
+#: Shape of the prior gamma law of a fund's claim rate: 1, an exponential law whose mean is the
+#: national utilisation rate. Weak on purpose: national rates count every admission and visit,
+#: while what a fund pays for is the claims its members file — a propensity only the fund's own
+#: books show (decision 0024).
+PRIOR_SHAPE = 1.0
 EXPERIENCE_MONTHS = 36
 
 
@@ -136,34 +138,49 @@ def _claims_by_band(fund: Fund, kind: str, start: dt.date, end: dt.date) -> dict
 
 
 def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> str:
-    """Weigh the national hospital and outpatient rates with the fund's own claims of the last
-    three years, by credibility: the national figures assume every admission and visit is
-    claimed, which a village fund's books rarely show. Returns the note ('' without
-    exposure)."""
+    """The hospital and outpatient claim rates from the fund's own claims of the last three
+    years, weighed with the national rates by the gamma–Poisson model: prior Gamma(α, α/national)
+    (α = ``PRIOR_SHAPE``), after *n* claims in *E* member-years the rate's law is
+    Gamma(α + n, α/national + E), whose mean is the default and whose spread each scenario draws
+    from (``rate_uncertainty``). The weight of the fund's own rate is E / (E + α/national).
+
+    (Limited-fluctuation credibility, full at 1,082 claims, left a village fund at a fifth of
+    its own experience: the national "every visit" rates made the first projected year several
+    times the books.) A kind the regulation in force does not pay keeps the national rate: no
+    claims of it say nothing. Returns the note ('' without exposure)."""
+    from kongtun.regulations.selectors import version_in_force
+
     start = add_months(today, -EXPERIENCE_MONTHS)
     exposure = _exposure(fund, start, today)
     if sum(exposure.values()) < 1:
         return ""
+    version = version_in_force(fund=fund, on=today)
+    paid_kinds = set()
+    if version is not None:
+        try:
+            paid_kinds = {b.kind for b in load_regulation(version.content).benefits}
+        except RegulationFormatError:
+            paid_kinds = set()
     parts = []
     shape: dict[str, float] = {}
     for kind, label, fields in (
         ("hospital", _("hospital stays"), ("admissions_under60", "admissions_60plus")),
         ("outpatient", _("outpatient visits"), ("outpatient_under60", "outpatient_60plus")),
     ):
+        if kind not in paid_kinds:
+            continue
         claims = _claims_by_band(fund, kind, start, today)
         for old, field_name in ((False, fields[0]), (True, fields[1])):
             if exposure[old] < 1:
                 continue
-            z = min(1.0, (claims[old] / FULL_CREDIBILITY_CLAIMS) ** 0.5)
             own = claims[old] / exposure[old]
             national = getattr(a, field_name)
-            setattr(a, field_name, round(z * own + (1 - z) * national, 3))
-            if 0 < z < 1:
-                # The weighted rate is the mean of a gamma law updated by the claims (the
-                # gamma–Poisson model whose credibility is Z = E / (E + β)): prior weight
-                # β = E (1 − Z) / Z member-years at the national rate, shape α + n.
-                beta = exposure[old] * (1 - z) / z
-                shape[kind] = shape.get(kind, 0.0) + national * beta + claims[old]
+            if national <= 0:
+                continue
+            beta = PRIOR_SHAPE / national
+            z = exposure[old] / (exposure[old] + beta)
+            setattr(a, field_name, round((PRIOR_SHAPE + claims[old]) / (beta + exposure[old]), 3))
+            shape[kind] = shape.get(kind, 0.0) + PRIOR_SHAPE + claims[old]
             parts.append(
                 _(
                     "%(what)s, %(band)s: %(n)s claims in %(years)s member-years (%(own)s a "
@@ -179,10 +196,15 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
                     "national": national,
                 }
             )
+    if not parts:
+        return ""
     a.rate_uncertainty = {k: round(v, 2) for k, v in shape.items() if v > 0}
     return (
-        _("The fund's own claims of the last 3 years, by credibility (full at %(full)s claims): ")
-        % {"full": f"{FULL_CREDIBILITY_CLAIMS:,}"}
+        _(
+            "The fund's own claims of the last 3 years, weighed with the national rates (a "
+            "gamma–Poisson model; national rates count every visit, a fund pays the claims "
+            "filed): "
+        )
         + "; ".join(parts)
         + "."
     )
