@@ -49,6 +49,30 @@ MONEY = (
         _("share of members' contributions (%)"),
     ),
     Spec(
+        "matching_local_cap",
+        _("Local matching: at most, per member a year"),
+        "number",
+        _("baht (0: no limit)"),
+    ),
+    Spec(
+        "matching_central_cap",
+        _("Central matching: at most, per member a year"),
+        "number",
+        _("baht (0: no limit; CODI: 365)"),
+    ),
+    Spec(
+        "matching_local_per_member",
+        _("Local matching: a fixed amount per member"),
+        "number",
+        _("baht a member a year, whatever they pay"),
+    ),
+    Spec(
+        "matching_central_per_member",
+        _("Central matching: a fixed amount per member"),
+        "number",
+        _("baht a member a year, whatever they pay"),
+    ),
+    Spec(
         "matching_growth",
         _("Change of matching money each year"),
         "percent",

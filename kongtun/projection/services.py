@@ -90,9 +90,11 @@ def population_of(*, fund: Fund, start: dt.date) -> Population:
     )
 
 
-#: Claims for full credibility (the limited-fluctuation standard: the observed frequency within
-#: 5% of the true one with 90% probability). Fewer claims weigh in by the square root.
-FULL_CREDIBILITY_CLAIMS = 1082
+#: Shape of the prior gamma law of a fund's claim rate: 1, an exponential law whose mean is the
+#: national utilisation rate. Weak on purpose: national rates count every admission and visit,
+#: while what a fund pays for is the claims its members file — a propensity only the fund's own
+#: books show (decision 0024).
+PRIOR_SHAPE = 1.0
 EXPERIENCE_MONTHS = 36
 
 
@@ -136,27 +138,49 @@ def _claims_by_band(fund: Fund, kind: str, start: dt.date, end: dt.date) -> dict
 
 
 def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> str:
-    """Weigh the national hospital and outpatient rates with the fund's own claims of the last
-    three years, by credibility: the national figures assume every admission and visit is
-    claimed, which a village fund's books rarely show. Returns the note ('' without
-    exposure)."""
+    """The hospital and outpatient claim rates from the fund's own claims of the last three
+    years, weighed with the national rates by the gamma–Poisson model: prior Gamma(α, α/national)
+    (α = ``PRIOR_SHAPE``), after *n* claims in *E* member-years the rate's law is
+    Gamma(α + n, α/national + E), whose mean is the default and whose spread each scenario draws
+    from (``rate_uncertainty``). The weight of the fund's own rate is E / (E + α/national).
+
+    (Limited-fluctuation credibility, full at 1,082 claims, left a village fund at a fifth of
+    its own experience: the national "every visit" rates made the first projected year several
+    times the books.) A kind the regulation in force does not pay keeps the national rate: no
+    claims of it say nothing. Returns the note ('' without exposure)."""
+    from kongtun.regulations.selectors import version_in_force
+
     start = add_months(today, -EXPERIENCE_MONTHS)
     exposure = _exposure(fund, start, today)
     if sum(exposure.values()) < 1:
         return ""
+    version = version_in_force(fund=fund, on=today)
+    paid_kinds = set()
+    if version is not None:
+        try:
+            paid_kinds = {b.kind for b in load_regulation(version.content).benefits}
+        except RegulationFormatError:
+            paid_kinds = set()
     parts = []
+    shape: dict[str, float] = {}
     for kind, label, fields in (
         ("hospital", _("hospital stays"), ("admissions_under60", "admissions_60plus")),
         ("outpatient", _("outpatient visits"), ("outpatient_under60", "outpatient_60plus")),
     ):
+        if kind not in paid_kinds:
+            continue
         claims = _claims_by_band(fund, kind, start, today)
         for old, field_name in ((False, fields[0]), (True, fields[1])):
             if exposure[old] < 1:
                 continue
-            z = min(1.0, (claims[old] / FULL_CREDIBILITY_CLAIMS) ** 0.5)
             own = claims[old] / exposure[old]
             national = getattr(a, field_name)
-            setattr(a, field_name, round(z * own + (1 - z) * national, 3))
+            if national <= 0:
+                continue
+            beta = PRIOR_SHAPE / national
+            z = exposure[old] / (exposure[old] + beta)
+            setattr(a, field_name, round((PRIOR_SHAPE + claims[old]) / (beta + exposure[old]), 3))
+            shape[kind] = shape.get(kind, 0.0) + PRIOR_SHAPE + claims[old]
             parts.append(
                 _(
                     "%(what)s, %(band)s: %(n)s claims in %(years)s member-years (%(own)s a "
@@ -172,9 +196,15 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
                     "national": national,
                 }
             )
+    if not parts:
+        return ""
+    a.rate_uncertainty = {k: round(v, 2) for k, v in shape.items() if v > 0}
     return (
-        _("The fund's own claims of the last 3 years, by credibility (full at %(full)s claims): ")
-        % {"full": f"{FULL_CREDIBILITY_CLAIMS:,}"}
+        _(
+            "The fund's own claims of the last 3 years, weighed with the national rates (a "
+            "gamma–Poisson model; national rates count every visit, a fund pays the claims "
+            "filed): "
+        )
         + "; ".join(parts)
         + "."
     )
@@ -189,6 +219,44 @@ def _net_assets(fund: Fund, on: dt.date) -> float:
         satang = sums.get(acc.pk, 0)
         total += satang / 100.0  # assets debit positive, liabilities credit negative
     return total
+
+
+def _matching_agreements(*, fund: Fund, a: Assumptions) -> str:
+    """Matching as the fund's latest request to each kind of agency says (its ratio per baht
+    and its cap per member a year, decision 0006): a per-head cap does not grow when a draft
+    raises contributions. Returns the note ('' when the fund has no request)."""
+    from kongtun.ledger.models import Agency
+    from kongtun.mobilization.models import MatchingRequest
+
+    parts = []
+    for kind, source in ((Agency.Kind.LOCAL_GOV, "local"), (Agency.Kind.CENTRAL_GOV, "central")):
+        req = (
+            MatchingRequest.objects.filter(fund=fund, agency__kind=kind)
+            .select_related("agency")
+            .order_by("-period_end", "-pk")
+            .first()
+        )
+        if req is None:
+            continue
+        setattr(a, f"matching_{source}", float(req.ratio))
+        cap = float(req.cap_per_member_year or 0)
+        setattr(a, f"matching_{source}_cap", cap)
+        parts.append(
+            _("%(agency)s: %(ratio)s baht per baht of contributions%(cap)s (request %(number)s)")
+            % {
+                "agency": req.agency.name,
+                "ratio": f"{req.ratio:.2f}",
+                "cap": (
+                    _(", at most %(cap)s baht a member a year") % {"cap": f"{cap:,.2f}"}
+                    if cap
+                    else ""
+                ),
+                "number": req.number,
+            }
+        )
+    if not parts:
+        return ""
+    return _("As the fund's latest matching requests say: ") + "; ".join(parts) + "."
 
 
 @dataclass
@@ -274,6 +342,9 @@ def projection_defaults(*, fund: Fund, today: dt.date) -> Defaults:
             "(CODI: local government 155.71 M, central government 1,058.64 M for 2,807.15 M from "
             "members)."
         )
+    agreements = _matching_agreements(fund=fund, a=a)
+    if agreements:
+        notes["matching"] = agreements
     interest = books.get("interest", 0.0)
     if interest > 0 and a.opening_balance > 0:
         a.interest_rate = round(min(0.1, interest / a.opening_balance), 4)

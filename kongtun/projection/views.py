@@ -4,10 +4,11 @@ run projections of their fund and read them; nothing here changes the fund's dat
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -197,6 +198,7 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
         lang=lang,
     )
     check = books_check(run=run, reg=reg)
+    a = Assumptions.from_dict(run.parameters["assumptions"])
     ctx.update(
         {
             "years": years,
@@ -215,7 +217,9 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             if len(series) > 1
             else None,
             "drawings": {"fan": fan, "ruin": ruin},
-            "assumptions": Assumptions.from_dict(run.parameters["assumptions"]),
+            "assumptions": a,
+            "shown": _assumptions_shown(a),
+            "uncertainties": uncertainties_included(a),
             "regulations": run.parameters["regulations"],
             "members": run.parameters.get("members"),
             "sources_text": rates.SOURCES,
@@ -226,6 +230,71 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
         }
     )
     return ctx
+
+
+def _pct(v: float) -> str:
+    return f"{v * 100:,.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def _num(v: float) -> str:
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def _assumptions_shown(a: Assumptions) -> dict[str, str]:
+    """The assumptions as people read them (percentages, baht), never a raw float."""
+    return {
+        "opening_balance": f"{a.opening_balance:,.2f}",
+        "compliance": _pct(a.compliance),
+        "matching": " · ".join(
+            _("%(ratio)s of contributions, at most %(cap)s, plus %(head)s a member")
+            % {
+                "ratio": _pct(getattr(a, f"matching_{src}")),
+                "cap": _num(getattr(a, f"matching_{src}_cap"))
+                if getattr(a, f"matching_{src}_cap")
+                else "—",
+                "head": _num(getattr(a, f"matching_{src}_per_member")),
+            }
+            for src in ("local", "central")
+        ),
+        "interest_rate": _pct(a.interest_rate),
+        "new_members": _num(a.new_members),
+        "exit_rate": _pct(a.exit_rate),
+        "tfr": _num(a.tfr),
+        "admissions": f"{_num(a.admissions_under60)} · {_num(a.admissions_60plus)}",
+        "outpatient": f"{_num(a.outpatient_under60)} · {_num(a.outpatient_60plus)}",
+    }
+
+
+def uncertainties_included(a: Assumptions) -> list[str]:
+    """What the spread of the scenarios includes, in words (decision 0024)."""
+    out = [
+        str(
+            _(
+                "Chance: who dies, leaves or joins, and which events happen and when, drawn "
+                "anew in every scenario."
+            )
+        )
+    ]
+    names = {"hospital": _("hospital stays"), "outpatient": _("outpatient visits")}
+    for source, shape in sorted(a.rate_uncertainty.items()):
+        out.append(
+            str(
+                _(
+                    "The rate of %(what)s itself: weighed from the fund's own few claims, so "
+                    "each scenario draws it from its uncertainty (about ±%(cv)s%%)."
+                )
+                % {"what": names.get(source, source), "cv": round(100 / shape**0.5)}
+            )
+        )
+    out.append(
+        str(
+            _(
+                "Not included: uncertainty in the other rates (mortality, births, exits, "
+                "matching, interest) — the sensitivity chart shows what ±20 percent of each does."
+            )
+        )
+    )
+    return out
 
 
 NOT_MODELLED = {
@@ -264,6 +333,159 @@ def projection_run(request: HttpRequest, access: FundAccess, run_id: int) -> Htt
         reg = 0
     ctx = run_context(run, lang=_lang(), reg=reg)
     return render(request, "projection/run.html", ctx)
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_solve(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    """What would make it so: the target (horizon, accepted risk, benefits to scale), the
+    answers in plain words, and an answer turned into a regulation draft (the chair and the
+    committee who manage the fund)."""
+    from kongtun.projection import solving
+
+    run = _run_or_404(access, run_id)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    regs = run.parameters["regulations"]
+    try:
+        reg = max(0, min(int(request.POST.get("reg", request.GET.get("reg", "0"))), len(regs) - 1))
+    except ValueError:
+        reg = 0
+    name_key = "name_th" if _lang() == "th" else "name_en"
+    benefits = [(b["code"], b.get(name_key) or b["code"]) for b in regs[reg].get("benefits", [])]
+    names = dict(benefits)
+    a = Assumptions.from_dict(run.parameters["assumptions"])
+    values = {
+        "horizon": request.POST.get("horizon", str(min(20, a.years))),
+        "risk": request.POST.get("risk", "5"),
+        "scaled": request.POST.getlist("scaled"),
+    }
+    errors: dict[str, list[str]] = {}
+    answers = None
+    result = None
+    if request.method == "POST":
+        try:
+            target = solving.target_check(
+                run=run,
+                reg=reg,
+                horizon=values["horizon"],
+                risk_percent=values["risk"],
+                scaled=values["scaled"],
+            )
+            if request.POST.get("action") == "draft":
+                if not access.can(Cap.MANAGE_FUND):
+                    raise PermissionDenied
+                try:
+                    value = float(request.POST.get("value", ""))
+                except ValueError:
+                    value = float("nan")
+                draft = solving.solver_draft_create(
+                    fund=access.fund,
+                    run=run,
+                    reg=reg,
+                    lever=request.POST.get("lever", ""),
+                    value=value,
+                    scaled=target.scaled,
+                    actor=request.user,
+                )
+                messages.success(request, _("The draft was made; check and compare it here."))
+                return redirect("regulation_detail", fund_id=access.fund.pk, version_id=draft.pk)
+            result = solving.run_solve(run=run, reg=reg, target=target)
+            answers = solving.answer_sentences(result, names)
+        except ValidationError as exc:
+            errors = exc.message_dict
+    return render(
+        request,
+        "projection/solve.html",
+        {
+            "run": run,
+            "reg": reg,
+            "regs": regs,
+            "benefits": benefits,
+            "values": values,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []),
+            "answers": answers,
+            "result": result,
+            "risk_now": round(result.risk_now * 100, 1) if result else None,
+            "can_draft": access.can(Cap.MANAGE_FUND),
+            "scenarios": min(run.scenarios, 2000),
+        },
+    )
+
+
+SENSITIVITY_LABELS = {
+    "mortality": gettext_lazy("Mortality"),
+    "hospital": gettext_lazy("Hospital stays"),
+    "outpatient": gettext_lazy("Outpatient visits"),
+    "births": gettext_lazy("Births"),
+    "new_members": gettext_lazy("New members"),
+    "exits": gettext_lazy("Members who resign"),
+    "compliance": gettext_lazy("Contributions paid"),
+    "matching": gettext_lazy("Matching money"),
+    "interest": gettext_lazy("Interest"),
+}
+#: Scenarios per point of the sensitivity chart (19 projections on the same seed).
+SENSITIVITY_SCENARIOS = 1000
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
+    """The tornado charts: each assumption −20 % and +20 % on the same seed, the chance of
+    running out of money by the horizon and the median balance then."""
+    from kongtun.projection.engine import Population
+    from kongtun.projection.engine.solver import sensitivity
+    from kongtun.projection.tornado import tornado_svg
+    from kongtun.regulations.engine import load_regulation
+
+    run = _run_or_404(access, run_id)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    regs = run.parameters["regulations"]
+    try:
+        reg = max(0, min(int(request.GET.get("reg", "0")), len(regs) - 1))
+    except ValueError:
+        reg = 0
+    a = Assumptions.from_dict(run.parameters["assumptions"])
+    a.scenarios = min(a.scenarios, SENSITIVITY_SCENARIOS)
+    horizon = min(20, a.years)
+    base, rows = sensitivity(
+        load_regulation(regs[reg]["content"]),
+        Population.from_dict(run.parameters["population"]),
+        a,
+        horizon=horizon,
+    )
+    lang = _lang()
+    low, high = _("assumption −20%"), _("assumption +20%")
+    ruin_svg = tornado_svg(
+        [(str(SENSITIVITY_LABELS[r.name]), r.low[0] * 100, r.high[0] * 100) for r in rows],
+        base[0] * 100,
+        title=_("Chance of running out of money within %(h)s years (%%)") % {"h": horizon},
+        fmt=lambda v: f"{v:.1f}%",
+        low_label=low,
+        high_label=high,
+    )
+    median_svg = tornado_svg(
+        [(str(SENSITIVITY_LABELS[r.name]), r.low[1], r.high[1]) for r in rows],
+        base[1],
+        title=_("Median balance after %(h)s years (baht)") % {"h": horizon},
+        fmt=_fmt,
+        low_label=low,
+        high_label=high,
+    )
+    return render(
+        request,
+        "projection/sensitivity.html",
+        {
+            "run": run,
+            "reg": reg,
+            "label": regs[reg]["label"],
+            "horizon": horizon,
+            "scenarios": a.scenarios,
+            "ruin_svg": mark_safe(ruin_svg),
+            "median_svg": mark_safe(median_svg),
+            "lang": lang,
+        },
+    )
 
 
 @fund_view(Cap.VIEW_BOOKS)

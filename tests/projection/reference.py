@@ -40,6 +40,11 @@ class Member:
     plan: int
     entry: int
     alive: bool = True
+    #: where in a year the member's birthday and joining day fall (fractions of a year): at
+    #: time τ of a year the member is one year older once u + τ ≥ 1, one more year a member
+    #: once v + τ ≥ 1 (new members join on the first day of a year: v = 0)
+    u: float = 0.0
+    v: float = 0.0
     lump_paid: bool = False
     #: paid claims of earlier projection years: (benefit, year, amount, units)
     history: list = field(default_factory=list)
@@ -73,6 +78,7 @@ class _Reg:
             e for _, evs in self.tables.components for e in evs
         ]
         self.contrib = _annual_contribution(reg, pop)
+        self.capped = {c for codes, _ in self.tables.components for c in codes}
         self.memo: dict = {}
         m = reg.membership
         self.entrance = float(m.entrance_fee.amount) if m.entrance_fee else 0.0
@@ -211,7 +217,11 @@ def simulate_reference(
             strict=True,
         ):
             for _ in range(int(count)):
-                people.append(Member(int(age), int(sex), int(dur), int(plan), 1))
+                people.append(
+                    Member(
+                        int(age), int(sex), int(dur), int(plan), 1, u=rng.random(), v=rng.random()
+                    )
+                )
         for m in people:  # eligible for a lump sum on the start date: paid before
             m.lump_paid = [False] * Rn
             m.history = [[] for _ in regs]
@@ -221,11 +231,12 @@ def simulate_reference(
         for t in range(1, T + 1):
             for (age, s), n in zip(cells, _split(int(per_year[t - 1]), shares), strict=True):
                 for _ in range(n):
-                    m = Member(age, s, 0, population.entrant_plan, t)
+                    m = Member(age, s, 0, population.entrant_plan, t, u=rng.random())
                     m.lump_paid = [False] * Rn
                     m.history = [[] for _ in regs]
                     people.append(m)
             contrib = [0.0] * Rn
+            matched = [0.0] * Rn
             out = [0.0] * Rn
             dead_count = 0
             members_mid = 0.0
@@ -243,33 +254,67 @@ def simulate_reference(
                 if died:
                     dead_count += 1
                 pm = pm_of[m.plan]
-                cell = (age, m.sex, min(dur, age), pm)
+
+                def cell_at(tau: float, m=m, age=age, dur=dur, pm=pm) -> tuple:
+                    """The member's completed age and years of membership at time τ."""
+                    a_ = min(age + (m.u + tau >= 1), R.MAX_AGE)
+                    d_ = dur + (m.v > 0 and m.v + tau >= 1)
+                    return (a_, m.sex, min(d_, a_), pm)
+
+                cell = cell_at(0.0)
+                months = [cell_at(k / 12) for k in range(1, 13)]
+                t_year = rng.random()  # when a yearly pension is paid
+                t_death = rng.random()
                 for r, reg in enumerate(regs):
                     contrib[r] += reg.contrib[m.plan] * a.compliance * e
-                    pension, lump, funeral = cell_amounts(r, cell)
-                    out[r] += pension * e
+                    paid_in = reg.contrib[m.plan] * a.compliance
+                    matched[r] += e * sum(
+                        a.matching_per_member(src, paid_in) for src in ("local", "central")
+                    )
+                    # pensions month by month, from the month the member qualifies
                     for code in reg.tables.pensions:
-                        by_benefit[r][pos[r][code], sc, t - 1] += reg.pension1(code, cell) * e
-                    if lump > 0 and not m.lump_paid[r]:
-                        if not (t == 1 and m.entry == 1):
-                            out[r] += lump * e
+                        if reg.reg.index.benefits[code].per == "month":
+                            paid = sum(reg.pension1(code, c) for c in months) / 12 * e
+                        else:
+                            paid = reg.pension1(code, cell_at(t_year)) * e
+                        out[r] += paid
+                        by_benefit[r][pos[r][code], sc, t - 1] += paid
+                    lump_start = cell_amounts(r, cell)[1]
+                    lump_end = cell_amounts(r, cell_at(1.0))[1]
+                    if not m.lump_paid[r]:
+                        c_paid = None
+                        if lump_start > 0:
+                            if not (t == 1 and m.entry == 1):  # paid before the projection
+                                c_paid = cell
+                            m.lump_paid[r] = True
+                        elif lump_end > 0:
+                            c_paid = cell_at(1.0)
+                            m.lump_paid[r] = True
+                        if c_paid is not None:
+                            out[r] += cell_amounts(r, c_paid)[1] * e
                             for code in reg.tables.lumps:
-                                by_benefit[r][pos[r][code], sc, t - 1] += reg.lump1(code, cell) * e
-                        m.lump_paid[r] = True
-                    elif lump <= 0:
+                                by_benefit[r][pos[r][code], sc, t - 1] += (
+                                    reg.lump1(code, c_paid) * e
+                                )
+                    elif lump_start <= 0 and lump_end <= 0:
                         m.lump_paid[r] = False
                     if died:
-                        out[r] += funeral
+                        c_dead = cell_at(t_death)
+                        out[r] += cell_amounts(r, c_dead)[2]
                         for code in reg.tables.deaths:
-                            by_benefit[r][pos[r][code], sc, t - 1] += reg.funeral1(code, cell)
+                            by_benefit[r][pos[r][code], sc, t - 1] += reg.funeral1(code, c_dead)
                     # events of the part of the year the member was in the fund: a Poisson
                     # number of them, each of a type drawn by its rate (the same as one Poisson
-                    # process per type), in the order they happen
+                    # process per type), in the order they happen, each on its own day
                     total, evs, ws = event_mix(r, t, m.sex, age)
                     k = _poisson(rng, total * e)
                     todo = rng.choices(evs, ws, k=k) if k else ()
+                    times = sorted(rng.random() for _ in todo)
                     year_claims: dict[str, tuple] = {}
-                    for ev in todo:
+                    for ev, tau in zip(todo, times, strict=True):
+                        # capped groups are decided at the year's middle (the engine's
+                        # convention for them, decision 0024); every other event on its day
+                        ev_cell = cell if ev.benefit in reg.capped else cell_at(tau)
                         state = tuple(
                             (b, times, units, Decimal(f"{amount:.2f}"))
                             for b, (times, units, amount) in sorted(year_claims.items())
@@ -283,7 +328,7 @@ def simulate_reference(
                                     x[1] += units
                                     x[2] += Decimal(f"{amount:.2f}")
                         earlier = tuple((b, x[0], x[1], x[2]) for b, x in sorted(before.items()))
-                        amount, units = reg._decide(ev, cell, state, earlier)
+                        amount, units = reg._decide(ev, ev_cell, state, earlier)
                         if amount > 0:
                             times0, units0, amount0 = year_claims.get(ev.benefit, (0, 0, 0.0))
                             year_claims[ev.benefit] = (times0 + 1, units0 + units, amount0 + amount)
@@ -300,11 +345,7 @@ def simulate_reference(
                 if reg.levy:
                     fees += a.compliance * reg.levy * dead_count * max(members_mid - 1.0, 0.0)
                 g = (1.0 + a.matching_growth) ** (t - 1)
-                money_in = (
-                    contrib[r] * (1 + (a.matching_local + a.matching_central) * g)
-                    + fees
-                    + per_year[t - 1] * reg.entrance
-                )
+                money_in = contrib[r] + matched[r] * g + fees + per_year[t - 1] * reg.entrance
                 admin = a.admin_share * money_in
                 net = money_in - out[r] - admin
                 interest = a.interest_rate * max(bal[r] + 0.5 * net, 0.0)

@@ -4,6 +4,7 @@ itself checked by hand in test_rates.py), against the engine's means over many s
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from kongtun.projection import rates as R
 from kongtun.projection.engine import project
@@ -67,8 +68,12 @@ def expected(pop, a):
             exposure[t] += e
             if sex == 0:
                 births[t] += e * fert[age]
-            if age >= 60 and int(dur0) + t >= 10:
-                pension[t] += e * 1200
+            # paid on a day of the year: a member of 59 turns 60 at a uniform time τ of the
+            # year, so qualifies with probability τ (mean 1/2); if the membership also
+            # reaches 10 years during the year, independently (mean of τ² = 1/3)
+            steps = (age == 59) + (int(dur0) + t == 9)
+            if age >= 59 and int(dur0) + t >= 9:
+                pension[t] += e * 1200 * (1.0, 1 / 2, 1 / 3)[steps]
             alive *= 1 - r
     return deaths, exposure, births, pension
 
@@ -127,7 +132,11 @@ def test_without_anyone_dying_or_leaving_the_money_is_deterministic():
     res = project([("simple", load_regulation(SIMPLE))], pop, a)
     assert np.ptp(res.balance[0], axis=0).max() < 1e-6  # every scenario the same
     contributions = 50 * 360
+    # qualifying during the year (age 59 → 60, 9 → 10 years): on average half a year, a
+    # third when both step
     pension = 1200 * sum(
-        int(n) for ag, d, n in zip(pop.age, pop.dur, pop.count, strict=True) if ag >= 60 and d >= 10
+        int(n) * (1.0, 1 / 2, 1 / 3)[int(ag == 59) + int(d == 9)]
+        for ag, d, n in zip(pop.age, pop.dur, pop.count, strict=True)
+        if ag >= 59 and d >= 9
     )
-    assert res.balance[0, 0, 1] == 1000 + contributions * 1.5 - pension
+    assert res.balance[0, 0, 1] == pytest.approx(1000 + contributions * 1.5 - pension, abs=1e-6)

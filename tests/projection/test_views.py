@@ -317,14 +317,16 @@ def test_the_first_year_is_set_beside_the_books(world, client):
 
 
 def test_hospital_rates_weigh_in_the_funds_own_claims_by_credibility(world):
-    """Three members under 60, in the fund for the whole three years: 9 member-years. With no
-    claim the national rate stands (no credibility); 30 hospital claims pull the default
-    towards the fund's own 3.33 a year by √(30/1082) — and the note says so."""
+    """Three members under 60, in the fund for the whole three years: 9 member-years. Without
+    a regulation paying hospital stays the national rate stands; with one, 30 claims give the
+    gamma–Poisson mean (1 + 30) / (1/0.13 + 9), and no outpatient claim under a regulation that
+    pays outpatient visits gives 1 / (1/3.53 + 9) — the fund's own experience, not the
+    national "every visit" — and the note says so."""
     import datetime as dt
 
     from django.utils import translation
 
-    from kongtun.projection.services import FULL_CREDIBILITY_CLAIMS, projection_defaults
+    from kongtun.projection.services import projection_defaults
     from kongtun.regulations.engine import add_months
     from tests.claims.helpers import approved, file_claim, hospital
     from tests.conftest import TODAY
@@ -340,14 +342,15 @@ def test_hospital_rates_weigh_in_the_funds_own_claims_by_credibility(world):
     file_claim(fund, hospital(member, on=dt.date(2020, 1, 6)))  # before the three years
     d = projection_defaults(fund=fund, today=TODAY)
     years = 3 * (TODAY - add_months(TODAY, -36)).days / 365.25
-    z = (30 / FULL_CREDIBILITY_CLAIMS) ** 0.5
-    assert d.assumptions.admissions_under60 == round(z * 30 / years + (1 - z) * 0.13, 3)
+    assert d.assumptions.admissions_under60 == round(31 / (1 / 0.13 + years), 3)
     assert d.assumptions.admissions_60plus == 0.22  # nobody is 60 or over: nothing to weigh
-    assert d.assumptions.outpatient_under60 == 3.53  # no outpatient claim: weight 0
+    assert d.assumptions.outpatient_under60 == round(1 / (1 / 3.53 + years), 3)
+    assert d.assumptions.rate_uncertainty["hospital"] == 31.0
     assert "ขอรับ 30 ครั้ง ใน 9.0 คน-ปี" in d.notes["health"]  # Thai by default
     with translation.override("en"):
         note = projection_defaults(fund=fund, today=TODAY).notes["health"]
+    z = round(100 * years / (years + 1 / 0.13))
     assert (
-        "hospital stays, under 60: 30 claims in 9.0 member-years (3.333 a year), weighed at 17% "
-        "against the national 0.13"
+        "hospital stays, under 60: 30 claims in 9.0 member-years (3.333 a year), weighed at "
+        f"{z}% against the national 0.13"
     ) in note

@@ -25,6 +25,8 @@ __all__ = [
 #: New members join at one of these ages (the first age of their 5-year group + 2: the middle).
 ENTRANT_GROUPS: tuple[int, ...] = tuple(range(15, 65, 5))
 MAX_YEARS = 100
+#: Event sources whose rate may be uncertain (weighed from the fund's own claims).
+UNCERTAIN_SOURCES = ("hospital", "outpatient")
 MAX_SCENARIOS = 1_000_000
 
 
@@ -49,8 +51,15 @@ class Assumptions:
     exit_rate: float = 0.02
     # money
     compliance: float = 0.9
+    # matching money as the agreements say (decision 0006, 0024): per baht of a member's
+    # contributions (ratio), at most ``_cap`` baht a member a year (0: no cap), plus a fixed
+    # amount per member a year (e.g. 365 baht a head)
     matching_local: float = 0.0
     matching_central: float = 0.0
+    matching_local_cap: float = 0.0
+    matching_central_cap: float = 0.0
+    matching_local_per_member: float = 0.0
+    matching_central_per_member: float = 0.0
     matching_growth: float = 0.0
     interest_rate: float = 0.005
     admin_share: float = 0.0
@@ -76,6 +85,10 @@ class Assumptions:
     education_rate: float = 0.02
     disaster_rate: float = 0.01
     other_rate: float = 0.0
+    # uncertainty of rates estimated from the fund's own claims (decision 0024): {event source:
+    # shape k of the gamma law of the rate's multiplier (mean 1, CV 1/√k)}; each scenario draws
+    # its multiplier once. Absent: the rate is taken as known.
+    rate_uncertainty: dict[str, float] = field(default_factory=dict)
 
     # ---- conversions --------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -93,9 +106,23 @@ class Assumptions:
         data["entrant_ages"] = {int(k): float(v) for k, v in d.get("entrant_ages", {}).items()}
         data["pasfr"] = {int(k): float(v) for k, v in d.get("pasfr", {}).items()}
         data["mx"] = {s: [float(x) for x in v] for s, v in d.get("mx", {}).items()}
+        data["rate_uncertainty"] = {
+            str(k): float(v) for k, v in d.get("rate_uncertainty", {}).items()
+        }
         return cls(**data)
 
     # ---- derived ------------------------------------------------------------------------
+    def matching_per_member(self, source: str, contribution: float) -> float:
+        """Matching baht a year for a member who pays ``contribution`` baht a year (after
+        compliance): ratio × contribution, at most the cap, plus the amount per head (paid for
+        the members who pay: × compliance)."""
+        ratio = getattr(self, f"matching_{source}")
+        cap = getattr(self, f"matching_{source}_cap")
+        per_baht = ratio * contribution
+        if cap > 0:
+            per_baht = min(per_baht, cap * self.compliance)
+        return per_baht + getattr(self, f"matching_{source}_per_member") * self.compliance
+
     def entrants(self, year: int) -> float:
         """Expected new members in projection year ``year`` (1-based)."""
         return self.new_members * (1.0 + self.new_members_growth) ** (year - 1)
@@ -155,6 +182,13 @@ class Assumptions:
         prob("compliance", self.compliance)
         between("matching_local", self.matching_local, 0, 1000)
         between("matching_central", self.matching_central, 0, 1000)
+        for name in (
+            "matching_local_cap",
+            "matching_central_cap",
+            "matching_local_per_member",
+            "matching_central_per_member",
+        ):
+            between(name, getattr(self, name), 0, 1_000_000)
         growth("matching_growth", self.matching_growth)
         growth("interest_rate", self.interest_rate)
         prob("admin_share", self.admin_share)
@@ -186,6 +220,11 @@ class Assumptions:
         between("child_age_gap", self.child_age_gap, 12, 60)
         for name in ("disability_rate", "education_rate", "disaster_rate", "other_rate"):
             prob(name, getattr(self, name))
+        for source, shape in self.rate_uncertainty.items():
+            if source not in UNCERTAIN_SOURCES:
+                errs.append((f"rate_uncertainty.{source}", "out_of_range", {"value": source}))
+            else:
+                between(f"rate_uncertainty.{source}", shape, 0.01, 1e9)
         if errs:
             raise AssumptionError(errs)
 

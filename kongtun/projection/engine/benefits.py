@@ -20,8 +20,9 @@ applied to a cell, because they depend on each member's own claims that year. Fo
 have them, :func:`year_payout_distribution` computes the exact distribution of one member's
 payout over a year: events arrive as a Poisson process (the rates of decision 0008), each event
 is decided by ``decide`` with the member's earlier paid claims of that year as ``PastClaim``s,
-exactly as the fund would. Lifetime caps are applied within a year but a member's claims of
-earlier projection years are not remembered (documented; their effect is measured in the tests).
+exactly as the fund would. A benefit's own lifetime limit on the number of claims is remembered
+across years exactly (``model._lifetime_paid_share``); other lifetime caps (units, baht, a
+group's, or on a benefit with a yearly cap) are applied within a year only, and listed.
 """
 
 from __future__ import annotations
@@ -375,6 +376,16 @@ def _has_year_cap(b: CompiledBenefit) -> bool:
     return any(c.period == "year" for c in caps)
 
 
+def _lifetime_exact(b: CompiledBenefit) -> bool:
+    """Only the benefit's own lifetime limits on the number of claims."""
+    caps = [c for c in (*b.times_caps, *b.unit_caps, *b.running_amount_caps)]
+    return all(
+        c.measure == "times" and (not c.codes or c.codes == frozenset({b.code}))
+        for c in caps
+        if c.period == "lifetime"
+    )
+
+
 def _has_lifetime_cap(b: CompiledBenefit) -> bool:
     caps = (*b.times_caps, *b.unit_caps, *b.running_amount_caps)
     return any(c.period == "lifetime" for c in caps)
@@ -487,6 +498,11 @@ def benefit_tables(
             components.append((tuple(codes), evs))
         else:
             uncapped.extend(e for c in codes for e in events[c])
+    # Lifetime limits on the number of claims of a benefit outside the capped groups are
+    # remembered across years exactly (``model._lifetime_paid_share``); the others are applied
+    # within each year only, and listed.
+    in_streams = {e.benefit for e in uncapped}
+    lifetime = [c for c in lifetime if not (c in in_streams and _lifetime_exact(idx.benefits[c]))]
     return BenefitTables(
         regulation=regulation,
         decider=decider,

@@ -93,9 +93,12 @@ def _blas_threads_local(n: int) -> None:
 class RegSpec:
     funeral: np.ndarray  # (T, C)
     contribution_row: int
+    matching_rows: tuple[int, int]
     pension_row: int
     lump_row: int
     streams: list[tuple[int, int, float, str]]  # (row, benefit index, value, key)
+    stream_sources: list[dict[str, float]]  # uncertain sources' shares of each stream
+    class_sources: list[dict[str, float]]
     #: (row, full-year distribution, half-year distribution, stream key, benefit positions,
     #: expected baht per benefit for a full year, for half a year)
     classes: list[
@@ -111,7 +114,7 @@ class RegSpec:
     pension_share: list[float]
     lump_share: list[float]
     funeral_share: list[float]
-    class_of: np.ndarray  # (T, C) index into ``classes`` or -1
+    class_of: np.ndarray  # (capped groups, T, C) index into ``classes`` or -1
 
 
 @dataclass
@@ -124,6 +127,7 @@ class SimSpec:
     dshare: np.ndarray
     rows: np.ndarray
     alive_row: int
+    plan_rows: list[int]
     entrants: np.ndarray
     regs: list[RegSpec]
     opening_balance: float
@@ -134,6 +138,7 @@ class SimSpec:
     interest_rate: float
     admin_share: float
     seed: int
+    rate_uncertainty: dict[str, float]
 
     @classmethod
     def of(cls, model: Model) -> SimSpec:
@@ -149,9 +154,12 @@ class SimSpec:
                 RegSpec(
                     funeral=rm.funeral,
                     contribution_row=rm.contribution_row,
+                    matching_rows=rm.matching_rows,
                     pension_row=rm.pension_row,
                     lump_row=rm.lump_row,
                     streams=[(s.row, pos[s.benefit], s.value, s.key) for s in rm.streams],
+                    stream_sources=[s.sources for s in rm.streams],
+                    class_sources=[c.sources for c in rm.classes],
                     classes=[
                         (
                             c.row,
@@ -186,6 +194,7 @@ class SimSpec:
             dshare=model.dshare,
             rows=model.rows,
             alive_row=model.alive_row,
+            plan_rows=list(model.plan_rows),
             entrants=model.entrants.astype(np.float64),
             regs=regs,
             opening_balance=float(a.opening_balance),
@@ -196,6 +205,7 @@ class SimSpec:
             interest_rate=float(a.interest_rate),
             admin_share=float(a.admin_share),
             seed=int(a.seed),
+            rate_uncertainty=dict(a.rate_uncertainty),
         )
 
 
@@ -207,6 +217,9 @@ class ChunkResult:
     benefits: list[np.ndarray]  # per regulation (n_benefits, T) sums
     counts: np.ndarray  # (len(COUNT_NAMES), T) sums
     seconds: float
+    #: per regulation, what the solver needs to recompute every scenario's balance for other
+    #: contributions or benefit amounts (only when asked: ``record=True``)
+    parts: list[dict[str, np.ndarray]] | None = None
 
 
 def _generator(seed: int, *key: int) -> np.random.Generator:
@@ -259,7 +272,7 @@ def _sum_given_count(g: np.random.Generator, k: np.ndarray, dist: YearDistributi
     return out
 
 
-def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
+def run_chunk(spec: SimSpec, index: int, n_scen: int, record: bool = False) -> ChunkResult:
     started = time.perf_counter()
     _blas_threads_local(1)
     T, S, C = spec.T, n_scen, spec.C
@@ -275,6 +288,21 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
             gen = stream_gen[(ri, key)] = _generator(spec.seed, index, 1, _stream_id(key))
         return gen
 
+    # each scenario's multiplier of every uncertain rate (the same in every regulation)
+    ug = _generator(spec.seed, index, 2)
+    mult = {
+        src: ug.gamma(shape, 1.0 / shape, S) for src, shape in sorted(spec.rate_uncertainty.items())
+    }
+
+    def multiplier(shares: dict[str, float]) -> np.ndarray | None:
+        used = [(src, w) for src, w in shares.items() if src in mult]
+        if not used:
+            return None
+        rest = 1.0 - sum(w for _, w in used)
+        return rest + sum(w * mult[src] for src, w in used)
+
+    stream_mult = [[multiplier(x) for x in reg.stream_sources] for reg in spec.regs]
+    class_mult = [[multiplier(x) for x in reg.class_sources] for reg in spec.regs]
     N = np.zeros((C, S), dtype=np.float32)  # members of each column in each scenario
     Nf = N.reshape(-1)
     W = np.full((C, S), np.inf)  # where, on the column's running hazard, the next one leaves
@@ -285,6 +313,20 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
     flows = np.zeros((R, len(FLOW_NAMES), T))
     benefits = [np.zeros((r.n_benefits, T)) for r in spec.regs]
     counts = np.zeros((len(COUNT_NAMES), T))
+    parts = None
+    if record:
+        P = len(spec.plan_rows)
+        parts = [
+            {
+                "contrib": np.zeros((S, T)),
+                "fees": np.zeros((S, T)),
+                "entrance": np.zeros((S, T)),
+                "members": np.zeros((S, T)),
+                "plan_members": np.zeros((P, S, T)),
+                "paid": np.zeros((r.n_benefits, S, T)),
+            }
+            for r in spec.regs
+        ]
     for t in range(1, T + 1):
         lo, hi = int(spec.c_active[t - 1]), int(spec.c_active[t])
         if hi > lo:  # members on the start date (t = 1) and new members join
@@ -363,10 +405,17 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                     members_mid - 1.0, 0.0
                 )
             entrance = np.full(S, spec.entrants[t - 1] * reg.entrance_fee)
-            m_local = spec.matching_local * match_factor * contrib
-            m_central = spec.matching_central * match_factor * contrib
+            m_local = match_factor * F[reg.matching_rows[0]]
+            m_central = match_factor * F[reg.matching_rows[1]]
             ben = benefits[ri]
             out = F[reg.pension_row] + F[reg.lump_row]
+            rec = parts[ri] if parts is not None else None
+            if rec is not None:
+                paid_b = rec["paid"][:, :, t - 1]
+                for b, sh in zip(reg.pension_benefits, reg.pension_share, strict=True):
+                    paid_b[b] += sh * F[reg.pension_row]
+                for b, sh in zip(reg.lump_benefits, reg.lump_share, strict=True):
+                    paid_b[b] += sh * F[reg.lump_row]
             if reg.pension_benefits:
                 ben[reg.pension_benefits, t - 1] += F[reg.pension_row].sum() * np.asarray(
                     reg.pension_share
@@ -379,25 +428,49 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
                 )
                 out += fun
                 ben[reg.death_benefits, t - 1] += fun.sum() * np.asarray(reg.funeral_share)
-            for row, b, value, key in reg.streams:
-                paid = sgen(ri, key).poisson(np.maximum(F[row], 0.0)) * value
+                if rec is not None:
+                    for b, sh in zip(reg.death_benefits, reg.funeral_share, strict=True):
+                        paid_b[b] += sh * fun
+            for (row, b, value, key), m_s in zip(reg.streams, stream_mult[ri], strict=True):
+                lam_s = np.maximum(F[row], 0.0)
+                if m_s is not None:
+                    lam_s = lam_s * m_s
+                paid = sgen(ri, key).poisson(lam_s) * value
                 out += paid
                 ben[b, t - 1] += paid.sum()
+                if rec is not None:
+                    paid_b[b] += paid
             if reg.classes:
-                cls = reg.class_of[t - 1].take(c)
-                ok = cls >= 0
-                halves = np.bincount(
-                    cls[ok] * S + s[ok], weights=leave[ok], minlength=len(reg.classes) * S
-                ).reshape(len(reg.classes), S)
+                halves = np.zeros(len(reg.classes) * S)
+                for cmap in reg.class_of:  # each capped group has its own classes
+                    cls = cmap[t - 1].take(c)
+                    ok = cls >= 0
+                    halves += np.bincount(
+                        cls[ok] * S + s[ok], weights=leave[ok], minlength=len(reg.classes) * S
+                    )
+                halves = halves.reshape(len(reg.classes), S)
                 for j, (row, full, half, key, bpos, mfull, mhalf) in enumerate(reg.classes):
                     gen = sgen(ri, key)
                     n_half = halves[j]
                     n_full = np.rint(F[row] - 0.5 * n_half).astype(np.int64)
                     n_half = n_half.astype(np.int64)
+                    p_full, p_half = full.p_positive, half.p_positive
+                    m_c = class_mult[ri][j]
+                    if m_c is not None:
+                        # a rate × m: no payout with probability p_zero^m (events are Poisson);
+                        # the payout given one keeps its law (approximation, decision 0024)
+                        p_full = 1.0 - full.p_zero**m_c
+                        p_half = 1.0 - half.p_zero**m_c
+                    drawn = np.zeros(S)
                     if full.values:
-                        out += _sum_given_count(gen, gen.binomial(n_full, full.p_positive), full)
+                        drawn += _sum_given_count(gen, gen.binomial(n_full, p_full), full)
                     if half.values:
-                        out += _sum_given_count(gen, gen.binomial(n_half, half.p_positive), half)
+                        drawn += _sum_given_count(gen, gen.binomial(n_half, p_half), half)
+                    out += drawn
+                    if rec is not None and mfull.sum() > 0:
+                        # the group's drawn total, split by the benefits' expected shares
+                        for b, share in zip(bpos, mfull / mfull.sum(), strict=True):
+                            paid_b[b] += share * drawn
                     # by benefit: the expected split of the component (its total is sampled)
                     ben[bpos, t - 1] += n_full.sum() * mfull + n_half.sum() * mhalf
             money_in = contrib + fees + entrance + m_local + m_central
@@ -406,6 +479,13 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
             net = money_in - out - admin
             interest = spec.interest_rate * np.maximum(prev + 0.5 * net, 0.0)
             balance[ri, :, t] = prev + net + interest
+            if rec is not None:
+                rec["contrib"][:, t - 1] = contrib
+                rec["fees"][:, t - 1] = fees
+                rec["entrance"][:, t - 1] = entrance
+                rec["members"][:, t - 1] = members_mid
+                for p_i, row in enumerate(spec.plan_rows):
+                    rec["plan_members"][p_i, :, t - 1] = F[row]
             f = flows[ri, :, t - 1]
             f[0] += contrib.sum()
             f[1] += fees.sum()
@@ -414,7 +494,9 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int) -> ChunkResult:
             f[4] += m_central.sum()
             f[5] += interest.sum()
             f[6] += admin.sum()
-    return ChunkResult(index, balance, flows, benefits, counts, time.perf_counter() - started)
+    return ChunkResult(
+        index, balance, flows, benefits, counts, time.perf_counter() - started, parts
+    )
 
 
 # ---- running many chunks -------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kongtun.projection import rates as R
-from kongtun.projection.engine.assumptions import ENTRANT_GROUPS, Assumptions
+from kongtun.projection.engine.assumptions import ENTRANT_GROUPS, UNCERTAIN_SOURCES, Assumptions
 from kongtun.projection.engine.benefits import (
     BenefitTables,
     EventType,
@@ -42,6 +42,8 @@ class Stream:
     benefit: str
     value: float
     key: str
+    #: share of the stream's expected events from each uncertain source (decision 0024)
+    sources: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class CappedClass:
     full: YearDistribution
     half: YearDistribution
     key: str
+    sources: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class RegulationModel:
     tables: BenefitTables
     funeral: np.ndarray  # (T, C) baht paid on the member's own death
     contribution_row: int
+    matching_rows: tuple[int, int]  # local, central: baht per member-year
     pension_row: int
     lump_row: int
     streams: list[Stream]
@@ -89,9 +93,12 @@ class Model:
     rows: np.ndarray  # (T, K, C) float32
     row_names: list[str]
     alive_row: int
+    plan_rows: list[int]
+    plan_contributions: list[list[float]]  # per regulation, per plan: baht a year
     regs: list[RegulationModel]
     entrants: np.ndarray  # (T,) new members per year
-    class_of: list[np.ndarray] = field(default_factory=list)  # per regulation (T, C) class or -1
+    #: per regulation, (capped groups, T, C): the class of each group, or -1
+    class_of: list[np.ndarray] = field(default_factory=list)
     unmerged: int = 0
     decide_calls: int = 0
     notes: list[str] = field(default_factory=list)
@@ -114,6 +121,29 @@ def _q_by_year(a: Assumptions) -> np.ndarray:
             scaled = [min(1.0, m * a.mortality_multiplier) for m in mx[sex]]
             out[t, s] = R.annual_q(scaled, sex)
     return out
+
+
+def _extend(q: np.ndarray, n: int) -> np.ndarray:
+    """One-year probabilities for ages 0..n−1: beyond the table, the last (open group) value."""
+    if n <= len(q):
+        return q[:n]
+    return np.concatenate([q, np.full(n - len(q), q[-1])])
+
+
+def leaving_probabilities(q: np.ndarray, exit_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """(r, death share): the probability of leaving in a year, ``r = q + (1 − q)·x`` (death,
+    else an exit among the survivors), and the share of leavers who died, ``q / r``.
+
+    Written so both stay in [0, 1] by construction: ``r ≥ q`` in floating point (adding a
+    non-negative number never lowers a sum), so ``q / r ≤ 1``; with no exits ``r`` is ``q``
+    itself and the share exactly 1. (``1 − (1 − q)(1 − x)`` came out a hair above 1 for a
+    third of the cells when ``x = 0``, and the binomial draw refused it.)"""
+    q = np.clip(q, 0.0, 1.0)
+    x = min(1.0, max(0.0, float(exit_rate)))
+    r = np.minimum(q + (1.0 - q) * x, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(r > 0, q / np.where(r > 0, r, 1.0), 0.0)
+    return r, np.clip(share, 0.0, 1.0)
 
 
 def event_rates(a: Assumptions, q: np.ndarray) -> dict[str, np.ndarray]:
@@ -151,9 +181,13 @@ def event_rates(a: Assumptions, q: np.ndarray) -> dict[str, np.ndarray]:
         lf, lm = R.life_table_lx(qf), R.life_table_lx(qm)
         out["spouse_death"][t, 0] = a.married_share * qm
         out["spouse_death"][t, 1] = a.married_share * qf
-        pa = np.minimum(ages + gp, R.MAX_AGE)
-        mother = lf[pa] / lf[gp] * qf[pa]
-        father = lm[pa] / lm[gp] * qm[pa]
+        # Parents are followed past 100 by the open group's rate (no age cap): a member of 95
+        # has a parent of 122 only with the probability the tables give (decision 0024).
+        pa = ages + gp
+        qfx, qmx = _extend(qf, int(pa.max()) + 1), _extend(qm, int(pa.max()) + 1)
+        lfx, lmx = R.life_table_lx(qfx), R.life_table_lx(qmx)
+        mother = lfx[pa] / lfx[gp] * qfx[pa]
+        father = lmx[pa] / lmx[gp] * qmx[pa]
         out["mother_death"][t, :] = mother
         out["father_death"][t, :] = father
         ca = ages - gc
@@ -232,6 +266,108 @@ def _columns(pop: Population, a: Assumptions) -> dict[str, np.ndarray]:
     }
 
 
+# ---- thresholds during the year ----------------------------------------------------------
+
+#: (extra completed years of age, of membership) of the four decisions mixed for each cell.
+THRESHOLD_VARIANTS: tuple[tuple[int, int], ...] = ((0, 0), (1, 0), (0, 1), (1, 1))
+
+
+def _variant_weights(times: np.ndarray) -> tuple[list[float], list[float]]:
+    """Weights of ``THRESHOLD_VARIANTS`` for payments at fractions ``times`` of the year:
+    a member of completed age *a* at the year's start has a birthday uniformly in the year, so
+    at time τ they are *a* + 1 with probability τ; the same for the years of membership of a
+    member who joined on any day (independently). Returns (membership spread, membership
+    stepping only at the year's end — new members)."""
+    t = np.asarray(times, dtype=np.float64)
+    spread = [
+        float(np.mean((1 - t) * (1 - t))),
+        float(np.mean(t * (1 - t))),
+        float(np.mean((1 - t) * t)),
+        float(np.mean(t * t)),
+    ]
+    joined_at_start = [float(np.mean(1 - t)), float(np.mean(t)), 0.0, 0.0]
+    return spread, joined_at_start
+
+
+#: Events happen uniformly in the year (the mean over a fine grid equals the integral: 1/3,
+#: 1/6, 1/6, 1/3); a monthly pension is paid for a month when the member qualifies by its last
+#: day (τ = 1/12 … 12/12): a fund pays from the month the member qualifies.
+VARIANT_WEIGHTS = {
+    "event": ([1 / 3, 1 / 6, 1 / 6, 1 / 3], [0.5, 0.5, 0.0, 0.0]),
+    "month": _variant_weights(np.arange(1, 13) / 12),
+}
+
+
+def _shares(by_source: dict[str, float]) -> dict[str, float]:
+    """The uncertain sources' shares of a stream's expected events."""
+    total = sum(by_source.values())
+    if total <= 0:
+        return {}
+    return {s: v / total for s, v in by_source.items() if s in UNCERTAIN_SOURCES and v > 0}
+
+
+# ---- lifetime caps -----------------------------------------------------------------------
+
+
+def lifetime_times_limit(reg: Regulation, code: str) -> int | None:
+    """The benefit's own lifetime cap on the number of claims (e.g. once in a lifetime), if
+    it has one and no per-year cap (those benefits are sampled by year distributions)."""
+    b = reg.index.benefits[code]
+    limits = [
+        int(c.limit)
+        for c in b.times_caps
+        if c.period == "lifetime" and (not c.codes or c.codes == frozenset({code}))
+    ]
+    return min(limits) if limits else None
+
+
+def _expected_min(lam: np.ndarray, k: int) -> np.ndarray:
+    """E[min(N, k)] for N ~ Poisson(lam): Σ_{j<k} P(N > j)."""
+    out = np.zeros_like(lam)
+    term = np.exp(-lam)  # P(N = 0)
+    cdf = term.copy()
+    for j in range(k):
+        out += 1.0 - cdf
+        term = term * lam / (j + 1)
+        cdf = cdf + term
+    return out
+
+
+def _lifetime_paid_share(reg, uncapped, event_amounts, ev_rates, t_idx, sex, age, at, w_event):
+    """{benefit: (T, C) share of its events that are paid} for benefits capped at *k* claims
+    in a lifetime (and not per year): exact, not an approximation (decision 0024).
+
+    A member's claims of the benefit arrive as a Poisson process whose rate is known year by
+    year (the event's rate where the benefit pays, ``λ_t``), independent of whether the member
+    is still in the fund; so the member's claims before year *t* are Poisson(``Λ_{t−1}``), the
+    running sum since the column joined, and the expected claims paid in year *t* are
+    ``E[min(N(Λ_t), k)] − E[min(N(Λ_{t−1}), k)]``. The events of the year are thinned by that
+    over ``λ_t`` (a thinned Poisson stream stays Poisson; its variance is the binomial's up to a
+    factor 1/(1 − p), p a few per thousand). Claims before the projection are not known to the
+    cells: none are assumed (as for new members)."""
+    out = {}
+    codes = sorted({ev.benefit for ev in uncapped})
+    for code in codes:
+        k = lifetime_times_limit(reg, code)
+        if k is None:
+            continue
+        lam = 0.0
+        for ev, amounts_cell in zip(uncapped, event_amounts, strict=True):
+            if ev.benefit != code:
+                continue
+            rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
+            payable = sum(w * (at(amounts_cell, i) > 0) for i, w in enumerate(w_event))
+            lam = lam + rate * payable
+        if np.isscalar(lam):
+            continue
+        before = np.zeros_like(lam)
+        before[1:] = np.cumsum(lam, axis=0)[:-1]
+        paid = _expected_min(before + lam, k) - _expected_min(before, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[code] = np.where(lam > 0, paid / np.where(lam > 0, lam, 1.0), 0.0)
+    return out
+
+
 # ---- the model ---------------------------------------------------------------------------
 
 
@@ -258,7 +394,8 @@ class _CellTables:
     cell_of: np.ndarray  # (T, C) index into the cells, -1 when inactive
     cells: list[tuple[int, int, int, int]]
     funeral: np.ndarray
-    pension: np.ndarray
+    pension: np.ndarray  # monthly pensions, 12 months
+    pension_yearly: np.ndarray  # pensions paid once a year
     lump: np.ndarray
     event_amounts: list[np.ndarray]  # per uncapped event type
     comp_sig: list[np.ndarray]  # per capped component: signature id of the cell
@@ -304,15 +441,18 @@ def _cell_tables(
         )
     )
 
-    def pension_amount(a_, s_, d_, p_) -> float:
+    def pension_amount(a_, s_, d_, p_, monthly: bool) -> float:
         total = 0.0
         for code in tables.pensions:
-            months = 12 if idx.benefits[code].per == "month" else None
+            if (idx.benefits[code].per == "month") != monthly:
+                continue
+            months = 12 if monthly else None
             amt, _ = dec.amount(EventType(code, "pension", 1.0, months=months), a_, s_, d_, p_)
             total += float(amt)
         return total
 
-    pension = per_cell(pension_amount)
+    pension = per_cell(lambda *c: pension_amount(*c, True))
+    pension_yearly = per_cell(lambda *c: pension_amount(*c, False))
     lump = per_cell(
         lambda a_, s_, d_, p_: sum(
             float(dec.amount(EventType(code, "lump", 1.0), a_, s_, d_, p_)[0])
@@ -338,12 +478,25 @@ def _cell_tables(
         comp_sig.append(sig)
         comp_rep.append(rep)
     stacked = np.column_stack(
-        [np.round(x * 100).astype(np.int64) for x in (funeral, pension, lump, *event_amounts)]
+        [
+            np.round(x * 100).astype(np.int64)
+            for x in (funeral, pension, pension_yearly, lump, *event_amounts)
+        ]
         + comp_sig
     )
     signature = row_ids(stacked)[0] if cells else np.zeros(0, dtype=np.int64)
     return _CellTables(
-        tables, cell_of, cells, funeral, pension, lump, event_amounts, comp_sig, comp_rep, signature
+        tables,
+        cell_of,
+        cells,
+        funeral,
+        pension,
+        pension_yearly,
+        lump,
+        event_amounts,
+        comp_sig,
+        comp_rep,
+        signature,
     )
 
 
@@ -389,16 +542,24 @@ def build_model(
         return active, age, dur
 
     plan_months = np.array([p.months for p in population.plans], dtype=np.int64)
-    # 1. the cells of every regulation, on the unmerged columns
+    # 1. the cells of every regulation, on the unmerged columns, in the four variants of
+    # ``THRESHOLD_VARIANTS`` (completed age and years of membership, each as at the start of
+    # the year or one more): thresholds are crossed during the year, not at its middle
     active, age, dur = timeline(cols)
     pm = plan_months[cols["plan"]]
-    per_reg = [_cell_tables(reg, a, age, cols["sex"], dur, pm, active) for _, reg in regulations]
+    V = len(THRESHOLD_VARIANTS)
+    age_v = np.concatenate([np.minimum(age + da, R.MAX_AGE) for da, _ in THRESHOLD_VARIANTS])
+    dur_v = np.concatenate([dur + dd for _, dd in THRESHOLD_VARIANTS])
+    active_v = np.concatenate([active] * V)
+    per_reg = [
+        _cell_tables(reg, a, age_v, cols["sex"], dur_v, pm, active_v) for _, reg in regulations
+    ]
     contrib_by_plan = [np.array(_annual_contribution(reg, population)) for _, reg in regulations]
     # 2. merge the columns with the same future
     keys = []
     for ct, cb in zip(per_reg, contrib_by_plan, strict=True):
-        sig = np.where(active, ct.signature[np.maximum(ct.cell_of, 0)], -1)
-        keys.append(sig)
+        sig = np.where(active_v, ct.signature[np.maximum(ct.cell_of, 0)], -1)
+        keys.extend(sig[k * T : (k + 1) * T] for k in range(V))
         keys.append(
             np.broadcast_to(
                 np.round(cb[cols["plan"]] * 100).astype(np.int64), (1, len(cols["entry"]))
@@ -423,11 +584,10 @@ def build_model(
 
     q = _q_by_year(a)
     qc = q[np.arange(T)[:, None], sex[None, :], age]
-    r = 1.0 - (1.0 - qc) * (1.0 - a.exit_rate)
+    r, dshare = leaving_probabilities(qc, a.exit_rate)
     r = np.where(active, r, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam = -np.log1p(-np.minimum(r, 1.0 - 1e-15))
-        dshare = np.where(r > 0, qc / np.where(r > 0, r, 1.0), 0.0)
+    dshare = np.where(active, dshare, 0.0)
+    lam = -np.log1p(-np.minimum(r, 1.0 - 1e-15))
     Lam = np.zeros((T + 1, C))
     Lam[1:] = np.cumsum(lam, axis=0)
     c_active = np.zeros(T + 1, dtype=np.int64)
@@ -444,42 +604,88 @@ def build_model(
         return len(rows) - 1
 
     alive_row = add_row(np.ones((T, C)), "alive")
+    # members of each contribution plan (the solver recomputes money in for other amounts)
+    plan_rows = [
+        add_row(np.broadcast_to((merged["plan"] == p)[None, :], (T, C)).astype(float), f"plan:{p}")
+        for p in range(len(population.plans))
+    ]
     regs: list[RegulationModel] = []
     decide_calls = 0
     class_of = []
+    # weights of the variants per column: members on the start date joined on any day of a
+    # year (their years of membership step up during the year too); new members join on the
+    # first day of a year (theirs do not)
+    spread = (entry == 1)[None, :]
+    w_event = [np.where(spread, we, wn) for we, wn in zip(*VARIANT_WEIGHTS["event"], strict=True)]
+    w_month = [np.where(spread, we, wn) for we, wn in zip(*VARIANT_WEIGHTS["month"], strict=True)]
     for (label, reg), ct, cb in zip(regulations, per_reg, contrib_by_plan, strict=True):
         tables = ct.tables
         dec = tables.decider
-        cell_of = ct.cell_of[:, rep]
-        safe = np.maximum(cell_of, 0)
+        cell_all = ct.cell_of[:, rep]
+        safes = [np.maximum(cell_all[k * T : (k + 1) * T], 0) for k in range(V)]
+        safe = safes[0]
 
-        def at(values: np.ndarray, safe=safe) -> np.ndarray:
-            return np.where(active, values[safe], 0.0)
+        def at(values: np.ndarray, k: int = 0, safes=safes) -> np.ndarray:
+            return np.where(active, values[safes[k]], 0.0)
 
-        funeral = at(ct.funeral)
+        def mixed(values: np.ndarray, weights: list[np.ndarray]) -> np.ndarray:
+            return sum(w * at(values, k) for k, w in enumerate(weights))
+
+        funeral = mixed(ct.funeral, w_event)
         contribution_row = add_row(
             np.broadcast_to(cb[merged["plan"]] * a.compliance, (T, C)), f"{label}:contributions"
         )
-        pension_row = add_row(at(ct.pension), f"{label}:pension")
-        lump = at(ct.lump)
-        # Paid in the first year a column is eligible. Members already eligible on the start
-        # date are taken to have been paid before the projection; new members who join
-        # eligible are paid in their first year.
-        prev = np.zeros_like(lump)
-        prev[1:] = lump[:-1]
-        first_year = years[:, None] == entry[None, :]
-        prev = np.where(first_year, np.where(entry[None, :] == 1, lump, 0.0), prev)
-        lump_row = add_row(np.where((lump > 0) & (prev <= 0), lump, 0.0), f"{label}:lump")
+        paid = cb[merged["plan"]] * a.compliance
+        matching_rows = tuple(
+            add_row(
+                np.broadcast_to(
+                    np.array([a.matching_per_member(src, float(x)) for x in paid]), (T, C)
+                ),
+                f"{label}:matching_{src}",
+            )
+            for src in ("local", "central")
+        )
+        # monthly pensions from the month the member qualifies; a yearly one on a day of the
+        # year like any event
+        pension_row = add_row(
+            mixed(ct.pension, w_month) + mixed(ct.pension_yearly, w_event), f"{label}:pension"
+        )
+        # A lump sum is paid in the year the member becomes eligible: eligible at the year's
+        # end (age and, for members of the start date, membership one year on) but not at its
+        # start. Members already eligible on the start date are taken to have been paid
+        # before the projection; new members who join eligible are paid in their first year.
+        lump_start = at(ct.lump, 0)
+        lump_end = np.where(spread, at(ct.lump, 3), at(ct.lump, 1))
+        first_year = (years[:, None] == entry[None, :]) & (entry[None, :] > 1)
+        lump_row = add_row(
+            np.where(
+                first_year & (lump_start > 0),
+                lump_start,
+                np.where((lump_end > 0) & (lump_start <= 0), lump_end, 0.0),
+            ),
+            f"{label}:lump",
+        )
 
         streams: list[Stream] = []
         by_stream: dict[tuple[str, float], np.ndarray] = defaultdict(lambda: np.zeros((T, C)))
+        by_source: dict[tuple[str, float], dict[str, float]] = defaultdict(
+            lambda: defaultdict(float)
+        )
+        paid_share = _lifetime_paid_share(
+            reg, tables.uncapped, ct.event_amounts, ev_rates, t_idx, sex, age, at, w_event
+        )
         for ev, amounts_cell in zip(tables.uncapped, ct.event_amounts, strict=True):
-            amounts = at(amounts_cell)
             rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
-            for v in np.unique(amounts[active]):
-                if v <= 0:
-                    continue
-                by_stream[(ev.benefit, float(v))] += np.where(amounts == v, rate, 0.0)
+            if ev.benefit in paid_share:
+                rate = rate * paid_share[ev.benefit]
+            for k, w in enumerate(w_event):
+                amounts = at(amounts_cell, k)
+                for v in np.unique(amounts[active & (w > 0)]):
+                    if v <= 0:
+                        continue
+                    part = np.where(amounts == v, w * rate, 0.0)
+                    by_stream[(ev.benefit, float(v))] += part
+                    by_source[(ev.benefit, float(v))][ev.source] += float(part.sum())
         rank: dict[str, int] = defaultdict(int)
         for (code, v), w in sorted(by_stream.items()):
             if not np.any(w > 0):
@@ -487,11 +693,15 @@ def build_model(
             row = add_row(w, f"{label}:{code}:{v:g}")
             # keyed by the benefit and the rank of the amount, not the amount: a draft that
             # changes only amounts draws the same events (common random numbers)
-            streams.append(Stream(row, code, v, f"u:{code}:{rank[code]}"))
+            streams.append(
+                Stream(row, code, v, f"u:{code}:{rank[code]}", _shares(by_source[(code, v)]))
+            )
             rank[code] += 1
 
         classes: list[CappedClass] = []
-        reg_class = np.full((T, C), -1, dtype=np.int64)
+        # one map per capped group: a column-year belongs to a class of every group (one
+        # shared map lost the leavers' half-years of all groups but the last)
+        reg_class = np.full((len(tables.components), T, C), -1, dtype=np.int64)
         for ci, (codes, evs) in enumerate(tables.components):
             sig_tc = ct.comp_sig[ci][safe]
             rate_arr = np.stack(
@@ -514,8 +724,13 @@ def build_model(
                     continue
                 inside = class_tc == cid
                 row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
-                reg_class[inside] = len(classes)
-                classes.append(CappedClass(row, ci, full, half, f"c:{'+'.join(codes)}:{cid}"))
+                reg_class[ci][inside] = len(classes)
+                shares: dict[str, float] = defaultdict(float)
+                for ev, r_ in zip(evs, rate_t, strict=True):
+                    shares[ev.source] += r_
+                classes.append(
+                    CappedClass(row, ci, full, half, f"c:{'+'.join(codes)}:{cid}", _shares(shares))
+                )
         class_of.append(reg_class)
 
         m = reg.membership
@@ -534,6 +749,7 @@ def build_model(
                 tables=tables,
                 funeral=funeral,
                 contribution_row=contribution_row,
+                matching_rows=matching_rows,
                 pension_row=pension_row,
                 lump_row=lump_row,
                 streams=streams,
@@ -565,6 +781,8 @@ def build_model(
         rows=np.ascontiguousarray(np.stack(rows, axis=1)),
         row_names=names,
         alive_row=alive_row,
+        plan_rows=plan_rows,
+        plan_contributions=[list(map(float, cb)) for cb in contrib_by_plan],
         regs=regs,
         entrants=cols["entrants"],
         class_of=class_of,
