@@ -12,8 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kongtun.contributions.forms import (
@@ -39,6 +39,7 @@ from kongtun.contributions.services import (
 )
 from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.thaidates import format_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.masking import hides_persons, mask_receipts
 from kongtun.members.models import Member
@@ -133,7 +134,7 @@ def member_lookup(request: HttpRequest, access: FundAccess) -> JsonResponse:
             "plan": str(plan) if plan else "",
             "amount": f"{plan.amount:.2f}" if plan else "",
             "periods_unpaid": arrears.periods_unpaid,
-            "next_month": f"{arrears.next_month.month:02d}/{arrears.next_month.year + 543}",
+            "next_month": format_month(arrears.next_month, get_language() or "th", "numeric"),
         }
     )
 
