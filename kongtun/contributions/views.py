@@ -8,7 +8,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,6 +38,7 @@ from kongtun.contributions.services import (
 )
 from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.pagination import paginate
 from kongtun.core.thaidates import format_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.masking import hides_persons, mask_receipts
@@ -355,7 +355,7 @@ def receipts(request: HttpRequest, access: FundAccess) -> HttpResponse:
         .distinct()
         .order_by("-fiscal_year")
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 50)
     page.object_list = _receipts_for(access, page.object_list)
     return render(
         request,
@@ -422,9 +422,7 @@ def arrears(request: HttpRequest, access: FundAccess) -> HttpResponse:
         "contributions/arrears.html",
         {
             # Who owes is the committee's to know; others read the count and the total.
-            "page": Paginator([] if hides_persons(access) else rows, 100).get_page(
-                request.GET.get("page")
-            ),
+            "page": paginate(request, [] if hides_persons(access) else rows, 100),
             "policy": policy_of(access.fund),
             "total": sum((r["amount_unpaid"] for r in rows), Decimal("0")),
             "count": len(rows),
