@@ -184,4 +184,3 @@ class EvidenceForm(forms.Form):
         required=False,
         help_text=_("e.g. minutes, attendance sheet, photo of the meeting"),
     )
-
