@@ -11,7 +11,7 @@ export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 export DJANGO_SETTINGS_MODULE := kongtun.settings
 
-.PHONY: install run serve demo test test-fast bench lint messages screenshots clean
+.PHONY: install run serve demo test test-fast bench lint messages screenshots clean e2e
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -37,6 +37,26 @@ run: demo
 
 test: install
 	$(PY) -m pytest -n 2
+
+# Browser tests (tests/e2e) with Debian's Chromium, Playwright and axe-core: installs what is
+# missing (chromium by apt-get when root; Playwright from requirements-e2e.txt; axe-core by npm ci
+# into node_modules/), then runs them at 360 px and prints BENCH meeting_batch_50.
+CHROMIUM ?= /usr/bin/chromium
+$(VENV)/.e2e-installed: requirements-e2e.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-e2e.txt
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make e2e needs npm (apt-get install npm) for axe-core."; exit 1; }
+	npm ci --no-audit --no-fund --silent
+
+e2e: install $(VENV)/.e2e-installed node_modules/.package-lock.json
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  else echo "make e2e needs Debian's Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; fi; }
+	KONGTUN_E2E=1 KONGTUN_CHROMIUM=$(CHROMIUM) $(PY) -m pytest tests/e2e -p no:xdist -p no:randomly -rs
 
 bench: install
 	$(PY) bench/run.py

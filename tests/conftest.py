@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,9 @@ from django.contrib.auth import get_user_model
 from kongtun.funds.models import Role
 from kongtun.funds.services import AreaInput, FundInput, fund_create, role_grant
 from kongtun.members.services import BeneficiaryInput, MemberInput, member_create
+
+# The browser tests (tests/e2e) run only through `make e2e`, which sets KONGTUN_E2E=1.
+collect_ignore = [] if os.environ.get("KONGTUN_E2E") == "1" else ["e2e"]
 
 TODAY = dt.date(2026, 11, 25)
 PASSWORD = "test-pass-123"

@@ -28,6 +28,10 @@ class PaymentForm(IdempotentFormMixin, forms.Form):
 class BatchHeaderForm(IdempotentFormMixin, forms.Form):
     paid_on = ThaiDateField(label=_("date of the meeting"))
     into = forms.ChoiceField(label=_("received into"), choices=INTO, initial="cash")
+    repeats_confirmed = forms.BooleanField(
+        label=_("Yes, the same member pays in more than one row: record every row"),
+        required=False,
+    )
 
 
 class BatchRowForm(forms.Form):

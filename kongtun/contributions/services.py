@@ -321,15 +321,26 @@ def _row_error(item: PaymentInput, field: str, message: str, *, single: bool) ->
     return ValidationError(template, code=field, params=params)
 
 
+def repeated_rows(items: Sequence[PaymentInput]) -> dict[str, list[int]]:
+    """Member numbers typed in more than one row of a batch, with their rows: at a meeting
+    that is usually a slip (two receipts for one person), so it needs a confirmation."""
+    rows: dict[str, list[int]] = {}
+    for item in items:
+        rows.setdefault(item.member_number.strip(), []).append(item.row)
+    return {number: found for number, found in rows.items() if len(found) > 1}
+
+
 def _plan_batch(
     *,
     fund: Fund,
     items: Sequence[PaymentInput],
     paid_on: dt.date,
     today: dt.date,
+    repeats_confirmed: bool = False,
 ) -> list[_Planned]:
     """Every check of a batch, on every row (all problems are reported at once); raises the
-    ValidationError keyed ``row<n>.<field>`` (plain ``<field>`` for a single payment)."""
+    ValidationError keyed ``row<n>.<field>`` (plain ``<field>`` for a single payment). A member
+    in several rows is refused on each of them unless ``repeats_confirmed``."""
     errors: dict[str, list[ValidationError]] = {}
     if paid_on > today:
         errors["paid_on"] = [ValidationError(_("The date is in the future."), code="future")]
@@ -339,9 +350,20 @@ def _plan_batch(
     state = _BatchState.load(fund, [i.member_number.strip() for i in items])
     fee = _entrance_fee(fund)
     single = len(items) == 1
+    repeated = {} if repeats_confirmed else repeated_rows(items)
     planned: list[_Planned] = []
     for item in items:
         plan, row_errors = _plan_payment(item, paid_on=paid_on, state=state, fee=fee)
+        others = [r for r in repeated.get(item.member_number.strip(), []) if r != item.row]
+        if others:
+            row_errors.setdefault(
+                "member_number",
+                _(
+                    "member %(number)s is also in row %(rows)s; confirm that this member "
+                    "pays more than once, or remove the extra row"
+                )
+                % {"number": item.member_number.strip(), "rows": ", ".join(map(str, others))},
+            )
         for name, message in row_errors.items():
             key = name if single else f"row{item.row}.{name}"
             errors.setdefault(key, []).append(_row_error(item, name, message, single=single))
@@ -358,12 +380,19 @@ def contributions_check(
     items: Sequence[PaymentInput],
     paid_on: dt.date,
     today: dt.date | None = None,
+    repeats_confirmed: bool = False,
 ) -> None:
     """Run every check ``contributions_record`` runs and raise the same ValidationError,
     writing nothing: for a page whose form already refused some rows, so the treasurer
     learns about every bad row in one go. An item whose amount the form refused is passed
     with ``amount=None``: its member is still checked, and the amount is refused as usual."""
-    _plan_batch(fund=fund, items=items, paid_on=paid_on, today=today or timezone.localdate())
+    _plan_batch(
+        fund=fund,
+        items=items,
+        paid_on=paid_on,
+        today=today or timezone.localdate(),
+        repeats_confirmed=repeats_confirmed,
+    )
 
 
 @retry_transient
@@ -376,16 +405,20 @@ def contributions_record(
     actor: AbstractBaseUser | None,
     into: str = "cash",
     today: dt.date | None = None,
+    repeats_confirmed: bool = False,
 ) -> list[Receipt]:
     """Record payments (one or a whole meeting's worth) in one transaction: a receipt each,
     numbered per fiscal year without gaps, one balanced entry each, the months covered.
 
     Any bad row refuses the whole batch; the error names the row and the field, and every
-    bad row is reported (see ``_plan_batch``).
+    bad row is reported (see ``_plan_batch``). The same member in two rows is refused unless
+    ``repeats_confirmed`` (the treasurer said so).
     """
     fund_lock(fund.pk)
     today = today or timezone.localdate()
-    planned = _plan_batch(fund=fund, items=items, paid_on=paid_on, today=today)
+    planned = _plan_batch(
+        fund=fund, items=items, paid_on=paid_on, today=today, repeats_confirmed=repeats_confirmed
+    )
 
     money = account_for(fund, "bank" if into == "bank" else "cash")
     income = account_for(fund, "contributions")

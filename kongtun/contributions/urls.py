@@ -8,6 +8,7 @@ urlpatterns = [
     path("batch/", views.batch, name="contributions_batch"),
     path("lookup/", views.member_lookup, name="contributions_lookup"),
     path("receipts/", views.receipts, name="contributions_receipts"),
+    path("receipts/print/", views.receipts_print, name="contributions_receipts_print"),
     path("receipts/<int:receipt_id>/", views.receipt_detail, name="receipt_detail"),
     path("receipts/<int:receipt_id>/void/", views.receipt_void_view, name="receipt_void"),
     path("arrears/", views.arrears, name="contributions_arrears"),

@@ -4,12 +4,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -35,14 +37,16 @@ from kongtun.contributions.services import (
     plan_assign,
     policy_of,
     receipt_void,
+    repeated_rows,
 )
-from kongtun.core.concurrency import as_pk, as_pks, submit_once
+from kongtun.core.concurrency import as_pk, as_pks, fingerprint, run_once, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.pagination import paginate
 from kongtun.core.thaidates import format_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.masking import hides_persons, mask_receipts
 from kongtun.members.models import Member
+from kongtun.members.selectors import member_lookup as member_lookup_select
 
 
 def _receipts_for(access: FundAccess, receipts: Iterable[Receipt]) -> list[Receipt]:
@@ -116,27 +120,37 @@ def pay(request: HttpRequest, access: FundAccess) -> HttpResponse:
     return render(request, "contributions/pay.html", {"form": form})
 
 
+def _lookup_answer(member: Member, today: dt.date) -> dict:
+    """What the batch page shows of a member: the name and number the treasurer reads on the
+    receipts anyway, the standing and the plan amount — nothing else personal."""
+    arrears = member_arrears(member, as_of=today)
+    plan = arrears.plan
+    return {
+        "number": member.number,
+        "name": member.full_name,
+        "status": member.get_status_display(),
+        "payable": member.status in ("active", "suspended"),
+        "plan": str(plan) if plan else "",
+        "amount": f"{plan.amount:.2f}" if plan else "",
+        "periods_unpaid": arrears.periods_unpaid,
+        "next_month": format_month(arrears.next_month, get_language() or "th", "numeric"),
+    }
+
+
 @fund_view(Cap.RECORD_MONEY)
 def member_lookup(request: HttpRequest, access: FundAccess) -> JsonResponse:
-    """For the batch page: the member behind a number, the plan amount and the arrears."""
-    number = (request.GET.get("number") or "").strip()
-    member = Member.objects.filter(fund=access.fund, number=number).first()
-    if member is None:
-        return JsonResponse({"found": False, "error": _("No member with this number.")})
-    arrears = member_arrears(member, as_of=timezone.localdate())
-    plan = arrears.plan
-    return JsonResponse(
-        {
-            "found": True,
-            "name": member.full_name,
-            "status": member.get_status_display(),
-            "payable": member.status in ("active", "suspended"),
-            "plan": str(plan) if plan else "",
-            "amount": f"{plan.amount:.2f}" if plan else "",
-            "periods_unpaid": arrears.periods_unpaid,
-            "next_month": format_month(arrears.next_month, get_language() or "th", "numeric"),
-        }
-    )
+    """For the batch page: the members meant by what was typed (``q``; ``number`` is the old
+    name) — a number however it was typed, or part of a name. One match fills the row; several
+    are a choice; the answer echoes ``q`` so a late one lands on the row it was asked for."""
+    text = (request.GET.get("q") or request.GET.get("number") or "").strip()[:60]
+    today = timezone.localdate()
+    matches = [_lookup_answer(m, today) for m in member_lookup_select(fund=access.fund, text=text)]
+    answer: dict = {"q": text, "found": bool(matches), "matches": matches}
+    if len(matches) == 1:
+        answer.update(matches[0])
+    elif not matches:
+        answer["error"] = _("No member matches “%(text)s” in this fund.") % {"text": text}
+    return JsonResponse(answer)
 
 
 BLANK_ROWS = 10  # empty rows to type into without the script (it keeps only one of them)
@@ -247,7 +261,12 @@ _FIELD_ORDER = {"number": 0, "amount": 2}
 
 
 def _batch_page(
-    request: HttpRequest, header: forms.Form, rows: list[_BatchRow], *, status: int = 200
+    request: HttpRequest,
+    header: forms.Form,
+    rows: list[_BatchRow],
+    *,
+    status: int = 200,
+    repeats: dict[str, list[int]] | None = None,
 ) -> HttpResponse:
     for r in rows:  # the member number's problems first, then the date's, then the amount's
         r.errors.sort(key=lambda e: _FIELD_ORDER.get(e.field, 1))
@@ -278,11 +297,52 @@ def _batch_page(
             "skipped_text": msg_skipped % {"n": skipped} if skipped else "",
             "focus_row": focus.row if focus else None,
             "focus_field": "number" if focus and "number" in focus.invalid else "amount",
-            "msg_unknown": _("No member %(number)s in this fund."),
+            "repeats": repeats or {},
+            "msg_unknown": _("No member matches “%(number)s” in this fund."),
             "msg_skipped": msg_skipped,
         },
         status=status,
     )
+
+
+def _resolve_numbers(access: FundAccess, rows: list[_BatchRow]) -> None:
+    """Each typed number as the member number it means (``members.selectors.member_lookup``:
+    "5102", "5-102", Thai digits, a name), so a row saves right even when the page's own
+    look-up had not answered; several matches refuse the row, naming them."""
+    typed = {r.number for r in rows if r.number}
+    exact = set(
+        Member.objects.filter(fund=access.fund, number__in=typed).values_list("number", flat=True)
+    )
+    for r in rows:
+        if not r.number or r.number in exact:
+            continue
+        matches = member_lookup_select(fund=access.fund, text=r.number)
+        if len(matches) == 1:
+            r.number = matches[0].number
+        elif matches:
+            r.refuse(
+                "number",
+                str(_SERVICE_FIELDS["member_number"][1]),
+                _("several members match: %(list)s; choose one")
+                % {"list": ", ".join(f"{m.number} {m.full_name}" for m in matches)},
+            )
+
+
+def _batch_content(header: forms.Form, rows: list[_BatchRow]) -> str:
+    """What the batch says, as ``run_once`` compares it: the same rows saved again after a lost
+    answer (or restored from the phone after a reload) are the same batch, however the numbers
+    were typed or how many empty rows the page had."""
+    d = header.cleaned_data
+    return fingerprint(
+        d["paid_on"].isoformat(),
+        d["into"],
+        bool(d.get("repeats_confirmed")),
+        [(r.number, str(r.amount)) for r in rows],
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @fund_view(Cap.RECORD_MONEY)
@@ -290,29 +350,37 @@ def batch(request: HttpRequest, access: FundAccess) -> HttpResponse:
     """The monthly meeting: many payments typed in a row, posted in one transaction.
 
     A refused batch comes back with every bad row marked at once: the row form's format
-    checks and the service's checks (run on the same rows, writing nothing) together."""
+    checks and the service's checks (run on the same rows, writing nothing) together. The
+    page's script posts with ``Accept: application/json`` and gets the saved batch as JSON;
+    the batch's idempotency key makes a save repeated after a lost answer record nothing
+    twice (decision 0018)."""
     if request.method != "POST":
         header = BatchHeaderForm(initial={"paid_on": timezone.localdate()})
         return _batch_page(request, header, [])
     header = BatchHeaderForm(request.POST)
     rows = _batch_rows(request.POST)
     _check_rows(rows)
+    _resolve_numbers(access, rows)
     header_ok = header.is_valid()
     if not rows:
         header.add_error(None, _("Type at least one member number."))
     items = [PaymentInput(r.number, r.amount, row=r.row) for r in rows if r.number]
+    repeats_confirmed = header_ok and header.cleaned_data["repeats_confirmed"]
     try:
         if header_ok and rows and not any(r.errors for r in rows):
-            receipts, replayed = submit_once(
-                request,
+            receipts, replayed = run_once(
                 fund_id=access.fund.pk,
                 scope="contributions.batch",
+                key=header.cleaned_data["idempotency_key"],
+                actor=request.user,
+                content=_batch_content(header, rows),
                 action=lambda: contributions_record(
                     fund=access.fund,
                     items=items,
                     paid_on=header.cleaned_data["paid_on"],
                     into=header.cleaned_data["into"],
                     actor=request.user,
+                    repeats_confirmed=repeats_confirmed,
                 ),
                 **as_pks(Receipt),
             )
@@ -329,14 +397,33 @@ def batch(request: HttpRequest, access: FundAccess) -> HttpResponse:
                     "last": receipts[-1].display_number,
                 },
             )
-            return redirect("contributions_receipts", fund_id=access.fund.pk)
+            after = (
+                reverse("contributions_receipts", args=[access.fund.pk])
+                + "?"
+                + urlencode(
+                    {
+                        "year": receipts[0].fiscal_year,
+                        "from": receipts[0].number,
+                        "to": receipts[-1].number,
+                    }
+                )
+            )
+            if _wants_json(request):
+                return JsonResponse({"saved": len(receipts), "replayed": replayed, "next": after})
+            return redirect(after)
         if items:
             paid_on = header.cleaned_data.get("paid_on") or timezone.localdate()
-            contributions_check(fund=access.fund, items=items, paid_on=paid_on)
+            contributions_check(
+                fund=access.fund,
+                items=items,
+                paid_on=paid_on,
+                repeats_confirmed=repeats_confirmed,
+            )
     except ValidationError as exc:
         _put_service_errors(exc, rows, header)
     _show_names(access, rows)
-    return _batch_page(request, header, rows, status=400)
+    repeats = {} if repeats_confirmed else repeated_rows(items)
+    return _batch_page(request, header, rows, status=400, repeats=repeats)
 
 
 @fund_view(Cap.VIEW_BOOKS)
@@ -349,19 +436,66 @@ def receipts(request: HttpRequest, access: FundAccess) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(fiscal_year=int(year))
+    meeting = _receipt_range(request)
+    if meeting:
+        qs = qs.filter(fiscal_year=meeting[0], number__range=meeting[1:]).order_by("number")
     years = (
         Receipt.objects.filter(fund=access.fund)
         .values_list("fiscal_year", flat=True)
         .distinct()
         .order_by("-fiscal_year")
     )
-    page = paginate(request, qs, 50)
+    page = paginate(request, qs, RECEIPTS_PER_PDF if meeting else 50)
     page.object_list = _receipts_for(access, page.object_list)
     return render(
         request,
         "contributions/receipts.html",
-        {"page": page, "years": years, "year": year, "query": f"year={year}" if year else ""},
+        {
+            "page": page,
+            "years": years,
+            "year": year,
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+            "meeting": meeting,
+            "print_query": request.GET.urlencode() if meeting else "",
+        },
     )
+
+
+def _receipt_range(request: HttpRequest) -> tuple[int, int, int] | None:
+    """``?year=&from=&to=``: the receipts one meeting's batch issued (numbers are gap-free per
+    fiscal year, and a batch draws consecutive ones)."""
+    values = [request.GET.get(k, "") for k in ("year", "from", "to")]
+    if not all(v.isdigit() and len(v) <= 9 for v in values):
+        return None
+    year, first, last = (int(v) for v in values)
+    return (year, first, last) if first <= last else None
+
+
+RECEIPTS_PER_PDF = 500  # one print run: a big meeting, not the whole year
+
+
+@fund_view(Cap.RECORD_MONEY)
+def receipts_print(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    """All receipts of a meeting in one PDF, three to an A4 page with cut marks."""
+    from kongtun.core.http import file_response
+    from kongtun.reports.pdf import render_pdf
+
+    meeting = _receipt_range(request)
+    if meeting is None:
+        raise Http404
+    found = list(
+        Receipt.objects.filter(fund=access.fund, fiscal_year=meeting[0], number__range=meeting[1:])
+        .select_related("member", "entry__seal", "entry__fund", "fund__subdistrict__parent__parent")
+        .order_by("number")[:RECEIPTS_PER_PDF]
+    )
+    if not found:
+        raise Http404
+    pdf = render_pdf(
+        "contributions/pdf/receipts.html",
+        {"receipts": found, "fund": access.fund, "request": request},
+    )
+    name = f"receipts-{meeting[0]}-{meeting[1]:05d}-{meeting[2]:05d}.pdf"
+    return file_response(pdf, "application/pdf", name, inline=True)
 
 
 @fund_view(Cap.VIEW_FUND)

@@ -24,8 +24,10 @@ MAX_PER_PAGE = 200
 
 def per_page(request: HttpRequest, default: int = PER_PAGE) -> int:
     """The page size asked for with ``?per=``, kept within bounds (junk gives the default)."""
+    if "per" not in request.GET:
+        return default
     try:
-        asked = int(request.GET.get("per", default))
+        asked = int(request.GET["per"])
     except (TypeError, ValueError):
         return default
     return max(MIN_PER_PAGE, min(MAX_PER_PAGE, asked))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -181,3 +182,46 @@ def looks_at_member(
             )
         look.kinds.append(it.kind)
     return list(looks.values())
+
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+LOOKUP_LIMIT = 8  # more matches than a phone can show as a choice: type more of the name
+_NUMBER_LIKE = re.compile(r"[\d\s./-]+")
+
+
+def number_matches(typed: str, number: str) -> bool:
+    """Whether a member number was meant by what someone typed: the same digit groups as
+    numbers, so without leading zeros ("5-102" for "05-0102"), or the digits run together
+    with or without those zeros ("5102", "050102"). Thai digits count as digits."""
+    typed_groups = re.findall(r"\d+", typed.translate(THAI_DIGITS))
+    groups = re.findall(r"\d+", number)
+    if not typed_groups or not groups:
+        return False
+    if len(typed_groups) > 1:
+        return [int(g) for g in typed_groups] == [int(g) for g in groups]
+    pattern = "".join(f"0*{int(g)}" for g in groups)
+    return re.fullmatch(pattern, typed_groups[0]) is not None
+
+
+def member_lookup(*, fund: Fund, text: str, limit: int = LOOKUP_LIMIT) -> list[Member]:
+    """The fund's members someone at the meeting meant by ``text``: the exact number alone if
+    there is one; else numbers as people type them (``number_matches``); else every word of
+    a (partial, Thai) name. Several matches are a choice for the person, never a guess."""
+    q = normalize_name(text).translate(THAI_DIGITS)
+    if not q:
+        return []
+    members = Member.objects.filter(fund=fund)
+    exact = members.filter(number__iexact=q).first()
+    if exact is not None:
+        return [exact]
+    if _NUMBER_LIKE.fullmatch(q):
+        pks = [
+            pk
+            for pk, number in members.values_list("pk", "number").iterator()
+            if number_matches(q, number)
+        ]
+        return list(members.filter(pk__in=pks[:limit]).order_by("number"))
+    words = Q()
+    for word in q.casefold().split():
+        words &= Q(name_search__contains=word)
+    return list(members.filter(words).order_by("number")[:limit])

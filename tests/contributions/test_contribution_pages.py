@@ -135,10 +135,10 @@ def test_member_login_sees_own_receipt_only(world, fund, client):
 # --- a refused meeting batch: every bad row at once, named, in the user's language -------
 
 
-def _post_batch(client, fund, numbers, amounts, paid_on="05/03/2558"):
+def _post_batch(client, fund, numbers, amounts, paid_on="05/03/2558", **extra):
     return client.post(
         f"/f/{fund.pk}/contributions/batch/",
-        {"paid_on": paid_on, "into": "cash", "number": numbers, "amount": amounts},
+        {"paid_on": paid_on, "into": "cash", "number": numbers, "amount": amounts, **extra},
     )
 
 
@@ -155,6 +155,7 @@ def test_a_refused_batch_names_every_bad_row_keeps_names_and_saves_nothing(world
         fund,
         [good.number, other.number, "99-9999", other.number, good.number],
         ["30", "-50", "30", "abc", "1,000.555"],
+        repeats_confirmed="on",  # the same members on purpose (tests/contributions/test_meeting_batch.py)
     )
     assert response.status_code == 400
     page = _text(response)
