@@ -75,10 +75,10 @@ def person(user: object) -> str:
 _NAV = [
     ("fund_dashboard", _lazy("Overview"), ""),
     ("my_record", _lazy("My record"), "me/"),
-    ("member_list", _lazy("Members"), "members/"),
     ("contributions_overview", _lazy("Contributions"), "contributions/"),
-    ("claim_list", _lazy("Claims"), "claims/"),
+    ("member_list", _lazy("Members"), "members/"),
     ("books_home", _lazy("Books"), "books/"),
+    ("claim_list", _lazy("Claims"), "claims/"),
     ("reports_home", _lazy("Reports"), "reports/"),
     ("mobilization_home", _lazy("Agencies"), "mobilization/"),
     ("governance_committee", _lazy("Committee"), "governance/"),
