@@ -108,12 +108,14 @@ def nav_items(access: object, path: str) -> list[dict]:
         if name == "my_record":
             if not access.member_id:
                 continue
+            section = ("me/", f"members/{access.member_id}/")  # it redirects to the record
         else:
             cap = getattr(resolve(url).func, "required_capability", None)
             if cap is not None and not access.can(cap):
                 continue
         rest = path[len(prefix) :] if path.startswith(prefix) else None
         current = rest is not None and (rest.startswith(section) if section else rest == "")
+        current = current and not any(i["current"] for i in items)  # one current section
         items.append({"url": url, "label": label, "current": current})
     return items
 
@@ -127,10 +129,10 @@ def fund_nav(context: template.Context) -> dict:
     if access is None or request is None:
         return {"shown": [], "more": []}
     items = nav_items(access, request.path)
-    shown = items[:NAV_VISIBLE]
-    more = items[NAV_VISIBLE:]
-    current = next((i for i in more if i["current"]), None)
-    return {"shown": shown, "more": more, "current_more": current}
+    current = next((i for i in items[NAV_VISIBLE:] if i["current"]), None)
+    # The current section takes the last place in view, so the bar stays one line on a phone.
+    keep = NAV_VISIBLE - 1 if current else NAV_VISIBLE
+    return {"shown": items[:keep], "more": items[keep:], "current_more": current}
 
 
 class _AuditorDetails(template.Node):
