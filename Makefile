@@ -4,6 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The address people open: a server listening on every interface (HOST=0.0.0.0) is opened as
+# localhost on this machine.
+URL    := http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)/
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 export DJANGO_SETTINGS_MODULE := kongtun.settings
@@ -26,10 +29,10 @@ messages: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --if-empty --url http://$(HOST):$(PORT)/
+	$(PY) manage.py load_demo --if-empty --url $(URL)
 
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/ — press Ctrl+C to stop."
+	@echo "Serving on $(URL) — press Ctrl+C to stop."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

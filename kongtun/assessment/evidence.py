@@ -26,8 +26,10 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.apps import apps
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kongtun.core.thaidates import format_period
 from kongtun.funds.models import Fund
 
 log = logging.getLogger("kongtun.assessment")
@@ -142,10 +144,7 @@ def factor_evidence(
 
     books = books if books is not None else (books_evidence() if use_books else None)
     start, end = _year_window(as_of)
-    period = _("%(start)s – %(end)s") % {
-        "start": start.strftime("%m/%Y"),
-        "end": end.strftime("%m/%Y"),
-    }
+    period = format_period(start, end, get_language() or "th")
     out: dict[str, list[EvidenceItem]] = {}
 
     months = _ask("months_closed", lambda: books.months_closed(fund, start, end)) if books else None

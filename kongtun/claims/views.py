@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,6 +51,7 @@ from kongtun.claims.services import (
 )
 from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.pagination import paginate
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
 from kongtun.funds.models import FundRole
@@ -110,7 +110,7 @@ def claim_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
         date_from=f.get("date_from"),
         date_to=f.get("date_to"),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     page.object_list = list(page.object_list)
     personal_data_access_log(  # who claimed what: one look for the page's members
         access=access,

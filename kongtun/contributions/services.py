@@ -25,7 +25,7 @@ from kongtun.contributions.models import (
 )
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_reserve
-from kongtun.core.thaidates import BE_OFFSET, fiscal_year_be, format_date
+from kongtun.core.thaidates import fiscal_year_be, format_date, format_month
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post, entry_reverse
@@ -476,7 +476,7 @@ def contributions_record(
     with translation.override(settings.LANGUAGE_CODE):
         for i, p in enumerate(planned):
             number = first_number + i
-            covered = f"{p.period_start.month:02d}/{p.period_start.year + BE_OFFSET}"
+            covered = format_month(p.period_start, settings.LANGUAGE_CODE, "numeric")
             items_json = [
                 {
                     "description": _("Contribution %(periods)s × %(plan)s from %(month)s")

@@ -9,13 +9,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kongtun.contributions.forms import (
@@ -52,6 +51,8 @@ from kongtun.core.concurrency import (
 )
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.models import IdempotencyKey
+from kongtun.core.pagination import paginate
+from kongtun.core.thaidates import format_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.masking import hides_persons, mask_receipts
 from kongtun.members.models import Member
@@ -143,6 +144,7 @@ def _lookup_answer(member: Member, today: dt.date) -> dict:
         "plan": str(plan) if plan else "",
         "amount": f"{plan.amount:.2f}" if plan else "",
         "periods_unpaid": arrears.periods_unpaid,
+        "next_month": format_month(arrears.next_month, get_language() or "th", "numeric"),
     }
 
 
@@ -492,7 +494,7 @@ def receipts(request: HttpRequest, access: FundAccess) -> HttpResponse:
         .distinct()
         .order_by("-fiscal_year")
     )
-    page = Paginator(qs, RECEIPTS_PER_PDF if meeting else 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs, RECEIPTS_PER_PDF if meeting else 50)
     page.object_list = _receipts_for(access, page.object_list)
     return render(
         request,
@@ -603,9 +605,7 @@ def arrears(request: HttpRequest, access: FundAccess) -> HttpResponse:
         "contributions/arrears.html",
         {
             # Who owes is the committee's to know; others read the count and the total.
-            "page": Paginator([] if hides_persons(access) else rows, 100).get_page(
-                request.GET.get("page")
-            ),
+            "page": paginate(request, [] if hides_persons(access) else rows, 100),
             "rule": arrears_rule(access.fund, today),
             "today": today,
             "total": sum((r["amount_unpaid"] or Decimal("0") for r in rows), Decimal("0")),

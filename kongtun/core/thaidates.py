@@ -95,6 +95,28 @@ def format_date(value: dt.date | None, lang: str = "th", style: str = "short") -
     return f"{value.day} {_EN_ABBR[value.month - 1]} {value.year}"
 
 
+def format_month(value: dt.date | None, lang: str = "th", style: str = "short") -> str:
+    """A month as people read it: 'ธ.ค. 2568' / 'Dec 2025' (short), 'ธันวาคม 2568' (long),
+    '12/2568' / '12/2025' (numeric) — always Buddhist Era in Thai."""
+    if value is None:
+        return ""
+    if style == "numeric":
+        year = value.year + BE_OFFSET if lang.startswith("th") else value.year
+        return f"{value.month:02d}/{year}"
+    return format_date(value.replace(day=1), lang, style).split(" ", 1)[1]
+
+
+def format_period(start: dt.date, end: dt.date, lang: str = "th", style: str = "numeric") -> str:
+    """Two months as a span: '12/2568 – 11/2569' in Thai."""
+    return f"{format_month(start, lang, style)} – {format_month(end, lang, style)}"
+
+
+def format_years(first: int, last: int, lang: str = "th") -> str:
+    """A span of calendar years given Gregorian: '2568–2573' in Thai, '2025–2030' in English."""
+    shift = BE_OFFSET if lang.startswith("th") else 0
+    return f"{first + shift}–{last + shift}"
+
+
 def format_date_input(value: dt.date | None, lang: str = "th") -> str:
     """The text put back into a form field: dd/mm/yyyy, in the Buddhist Era for Thai."""
     if value is None:

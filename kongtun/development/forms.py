@@ -184,11 +184,3 @@ class EvidenceForm(forms.Form):
         required=False,
         help_text=_("e.g. minutes, attendance sheet, photo of the meeting"),
     )
-
-
-class RegulationDraftForm(forms.Form):
-    text = forms.CharField(
-        label=_("regulation draft"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "code"}),
-    )

@@ -127,26 +127,82 @@ def _adopter() -> Any | None:
     return adopt_by_import_and_approve
 
 
-def fund_has_regulation(fund: Any) -> bool:
-    """Whether the regulations app already holds a version for this fund (then the draft is
-    not its first version and stays with the process as the community's record)."""
+def _versions(fund: Any) -> Any | None:
+    """The fund's regulation versions, or None when the regulations app is not there."""
     if not apps.is_installed("kongtun.regulations"):
-        return False
+        return None
     try:
         version_model = apps.get_model("regulations", "RegulationVersion")
     except LookupError:
+        return None
+    return version_model.objects.filter(fund=fund)
+
+
+def fund_has_regulation(fund: Any) -> bool:
+    """Whether the regulations app already holds an approved version for this fund (then the
+    draft is not its first version and stays with the process as the community's record)."""
+    versions = _versions(fund)
+    if versions is None:
         return False
     try:
         with transaction.atomic():
-            return version_model.objects.filter(fund=fund).exists()
+            return versions.exclude(status="draft").exists()
     except DatabaseError:  # not migrated yet
         return False
+
+
+def working_draft(fund: Any) -> Any | None:
+    """The regulation the community is drafting, edited with the regulation forms (issue 13:
+    no raw text box): the fund's newest draft version while it has no approved one."""
+    versions = _versions(fund)
+    if versions is None or fund_has_regulation(fund):
+        return None
+    try:
+        with transaction.atomic():
+            return versions.filter(status="draft").order_by("-number").first()
+    except DatabaseError:
+        return None
+
+
+def draft_sync(process: Any) -> Any | None:
+    """Keep the process's record of the draft equal to the draft version being edited with
+    the forms (the founding page and the handoff read the record); returns that version."""
+    draft = working_draft(process.fund)
+    if (
+        draft is not None
+        and not process.regulation_handed_over_at
+        and draft.content != process.regulation_draft
+    ):
+        from django.utils import timezone
+
+        process.regulation_draft = draft.content
+        process.regulation_draft_updated_at = timezone.now()
+        process.save(update_fields=["regulation_draft", "regulation_draft_updated_at"])
+    return draft
+
+
+def _approve_draft(draft: Any, effective_from: dt.date, actor: Any, resolution: str) -> Any:
+    """The draft edited with the regulation forms becomes version 1, approved as founded."""
+    from django.utils import timezone
+
+    from kongtun.regulations.services import version_approve
+
+    today = timezone.localdate()
+    return version_approve(
+        version=draft,
+        resolution=resolution,
+        resolution_date=min(effective_from, today),
+        effective_date=effective_from,
+        actor=actor,
+        today=today,
+    )
 
 
 def regulation_handoff(*, process: Any, effective_from: dt.date, actor: Any) -> HandoffResult:
     """Make the process's draft the fund's first regulation version, approved by the founding
     meeting. Runs in a savepoint: if the regulations side refuses or fails, nothing of it is
     written and the founding itself stands."""
+    draft_sync(process)
     if not process.regulation_draft.strip():
         return HandoffResult(False, _("No regulation was drafted during the process."))
     if process.regulation_handed_over_at:
@@ -177,16 +233,20 @@ def regulation_handoff(*, process: Any, effective_from: dt.date, actor: Any) -> 
             ),
         )
     resolution = process.founding_note or str(_("the meeting that founded the fund"))
+    draft = working_draft(process.fund)
     try:
         with transaction.atomic():
-            version = adopt(
-                fund=process.fund,
-                text=process.regulation_draft,
-                effective_from=effective_from,
-                actor=actor,
-                source=f"development-process:{process.pk}",
-                resolution=resolution,
-            )
+            if draft is not None and draft.content == process.regulation_draft:
+                version = _approve_draft(draft, effective_from, actor, resolution)
+            else:
+                version = adopt(
+                    fund=process.fund,
+                    text=process.regulation_draft,
+                    effective_from=effective_from,
+                    actor=actor,
+                    source=f"development-process:{process.pk}",
+                    resolution=resolution,
+                )
     except ValidationError as exc:
         return HandoffResult(
             False,

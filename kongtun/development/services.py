@@ -10,6 +10,7 @@ import datetime as dt
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -209,6 +210,32 @@ def process_regulation_handoff(
         process.regulation_handed_over_at = timezone.now()
         process.save(update_fields=["regulation_handed_over_at"])
     return result
+
+
+@transaction.atomic
+def regulation_draft_start(
+    *, process: DevelopmentProcess, prototype: str, actor: AbstractBaseUser | None
+) -> Any:
+    """Start the community's draft as a draft version of the fund's regulation, edited with
+    the regulation forms (issue 13): from a prototype, or (``prototype`` empty) from the text
+    drafted here before. The process keeps a copy of the text as its record."""
+    from kongtun.regulations.services import version_import, version_start_from_prototype
+
+    title = str(_("Drafted during the development process"))
+    if prototype:
+        version = version_start_from_prototype(
+            fund=process.fund, prototype=prototype, actor=actor, title=title
+        )
+    else:
+        version = version_import(
+            fund=process.fund, content=process.regulation_draft, actor=actor, title=title
+        )
+    regulation_draft_save(
+        process=process,
+        text=version.content,
+        prototype=prototype or process.regulation_prototype,
+    )
+    return version
 
 
 @transaction.atomic

@@ -22,7 +22,6 @@ from kongtun.development.forms import (
     FoundingForm,
     ParticipationFormSet,
     ProcessForm,
-    RegulationDraftForm,
     StageForm,
     participants_from,
 )
@@ -45,7 +44,7 @@ from kongtun.development.services import (
     process_regulation_handoff,
     process_start,
     process_update,
-    regulation_draft_save,
+    regulation_draft_start,
     stage_add,
     stage_update,
 )
@@ -354,30 +353,17 @@ def evidence_download(request: HttpRequest, access: FundAccess, evidence_id: int
 
 @fund_view(Cap.VIEW_MEMBERS)
 def regulation_draft(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    """The "draft the fund's regulation" step. The draft is a draft version in the regulations
+    app, edited with its forms (benefits, amounts, waiting periods in plain fields): this page
+    starts it from a prototype, or carries an older text draft over, and sends the committee
+    to those forms."""
     process = _process_or_404(access)
     can_edit = access.can(Cap.MANAGE_FUND) and not process.regulation_handed_over_at
-    form = RegulationDraftForm(
-        request.POST if request.method == "POST" and can_edit else None,
-        initial={"text": process.regulation_draft},
-    )
+    draft = handoff.draft_sync(process)
     if request.method == "POST":
         if not access.can(Cap.MANAGE_FUND):
             raise PermissionDenied
-        prototype = request.POST.get("prototype", "")
-        if "start_from" in request.POST:
-            text = handoff.prototype_text(prototype)
-            if text is None:
-                form.add_error("text", _("Choose a prototype regulation."))
-            else:
-                form = RegulationDraftForm(data={"text": text})
-                form.is_valid()
-                try:
-                    regulation_draft_save(process=process, text=text, prototype=prototype)
-                    messages.success(request, _("The draft now starts from the chosen prototype."))
-                    return redirect("development_regulation", fund_id=access.fund.pk)
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-        elif "handoff" in request.POST:
+        if "handoff" in request.POST:
             try:
                 result = process_regulation_handoff(process=process, actor=request.user)
                 (messages.success if result.accepted else messages.warning)(request, result.message)
@@ -385,27 +371,33 @@ def regulation_draft(request: HttpRequest, access: FundAccess) -> HttpResponse:
                 for m in exc.messages:
                     messages.error(request, m)
             return redirect("development_regulation", fund_id=access.fund.pk)
-        elif form.is_valid():
-            try:
-                regulation_draft_save(
-                    process=process,
-                    text=form.cleaned_data["text"],
-                    prototype=process.regulation_prototype,
+        if not can_edit or draft is not None or handoff.fund_has_regulation(access.fund):
+            return redirect("development_regulation", fund_id=access.fund.pk)
+        try:
+            if "start_from" in request.POST:
+                prototype = request.POST.get("prototype", "")
+                draft = regulation_draft_start(
+                    process=process, prototype=prototype, actor=request.user
                 )
-                messages.success(request, _("Draft saved."))
-                return redirect("development_regulation", fund_id=access.fund.pk)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
+            elif "to_forms" in request.POST and process.regulation_draft.strip():
+                draft = regulation_draft_start(process=process, prototype="", actor=request.user)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+            return redirect("development_regulation", fund_id=access.fund.pk)
+        if draft is not None:
+            messages.success(request, _("The draft is ready: change it with the forms below."))
+            return redirect("regulation_edit", fund_id=access.fund.pk, version_id=draft.pk)
+        return redirect("development_regulation", fund_id=access.fund.pk)
     return render(
         request,
         "development/regulation.html",
         {
             "process": process,
-            "form": form,
+            "draft": draft,
             "can_edit": can_edit,
             "engine_available": handoff.engine_available(),
             "fund_has_regulation": handoff.fund_has_regulation(access.fund),
             "prototypes": handoff.prototype_choices() if can_edit else [],
         },
-        status=400 if form.errors else 200,
     )

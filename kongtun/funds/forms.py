@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +55,8 @@ class FundForm(forms.Form):
         label=_("member number pattern"),
         max_length=40,
         initial="{seq:05d}",
-        help_text=Fund._meta.get_field("member_number_pattern").help_text,
+        help_text=_("Shown for member 102 of village 5, who joined in 2567."),
+        widget=forms.Select,
     )
     max_amount_per_line = BahtField(
         label=Fund._meta.get_field("max_amount_per_line").verbose_name,
@@ -69,6 +72,13 @@ class FundForm(forms.Form):
         required=False,
         help_text=_("Villages 1…N are created; name them afterwards."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("member_number_pattern") or self.data.get(
+            "member_number_pattern"
+        )
+        self.fields["member_number_pattern"].widget.choices = number_pattern_choices(current)
 
     def to_input(self) -> FundInput:
         d = self.cleaned_data
@@ -107,6 +117,32 @@ class FundForm(forms.Form):
         }
 
 
+#: Member number layouts offered by example, not by their codes (issue 13: no ``{seq}`` on a page).
+NUMBER_PATTERNS = [
+    ("{seq:05d}", _("running number, 5 digits")),
+    ("{seq}", _("running number")),
+    ("{village:02d}-{seq:04d}", _("village, 2 digits – running number, 4 digits")),
+    ("{village}-{seq:04d}", _("village – running number, 4 digits")),
+    ("{year}-{seq:04d}", _("year joined – running number, 4 digits")),
+]
+
+
+def _example(pattern: str) -> str:
+    try:
+        return pattern.format(seq=102, year=2567, village=5)
+    except (KeyError, IndexError, ValueError):
+        return pattern
+
+
+def number_pattern_choices(current: str | None) -> list[tuple[str, str]]:
+    """The layouts as '05-0102 (village, 2 digits – running number, 4 digits)'; a fund's own
+    layout that is not among them stays offered, shown by its example."""
+    choices = [(p, f"{_example(p)} ({label})") for p, label in NUMBER_PATTERNS]
+    if current and current not in dict(NUMBER_PATTERNS):
+        choices.insert(0, (current, f"{_example(current)} ({_('as set for this fund')})"))
+    return choices
+
+
 class RoleGrantForm(forms.Form):
     """Gives a role by login name. It does not look the name up: whether a login exists on the
     server is not the fund's business (``services.role_offer`` decides, decision 0002)."""
@@ -131,7 +167,11 @@ class VillageForm(forms.Form):
 
 
 class OccupationForm(forms.Form):
-    code = forms.SlugField(label=_("code"), max_length=40)
+    code = forms.SlugField(
+        label=_("code"),
+        max_length=40,
+        help_text=_("English letters without spaces; import files may name the group by it."),
+    )
     name_th = forms.CharField(label=_("name (Thai)"), max_length=120)
     name_en = forms.CharField(label=_("name (English)"), max_length=120, required=False)
     active = forms.BooleanField(label=_("in use"), required=False, initial=True)

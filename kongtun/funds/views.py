@@ -186,7 +186,10 @@ def fund_villages(request: HttpRequest, access: FundAccess) -> HttpResponse:
 
 @fund_view(Cap.VIEW_MEMBERS)
 def fund_occupations(request: HttpRequest, access: FundAccess) -> HttpResponse:
-    form = OccupationForm(request.POST or None)
+    chosen = access.fund.occupation_groups.filter(code=request.GET.get("code") or "").first()
+    fields = ("code", "name_th", "name_en", "active")
+    initial = {f: getattr(chosen, f) for f in fields} if chosen else None
+    form = OccupationForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not access.can(Cap.MANAGE_FUND):
             raise PermissionDenied

@@ -19,10 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.contributions.services import fiscal_year_be
 from kongtun.core.models import counter_next
+from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund, FundRole
 from kongtun.funds.services import role_grant, role_revoke
 from kongtun.governance.models import (
@@ -348,7 +350,10 @@ def term_appoint(
             raise ValidationError(
                 {
                     "position": _("%(name)s holds this seat from %(start)s: end that term first.")
-                    % {"name": holder.person_name, "start": holder.start_date.strftime("%d/%m/%Y")}
+                    % {
+                        "name": holder.person_name,
+                        "start": format_date(holder.start_date, get_language() or "th"),
+                    }
                 }
             )
     same_person = Q(person_name=name)

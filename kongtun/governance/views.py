@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kongtun.aar.selectors import lessons_on_meeting
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.pagination import paginate
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.governance.forms import (
     AttendanceForm,
@@ -175,7 +175,7 @@ def meeting_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
     if kind not in MeetingKind.values:
         kind = ""
     qs = meetings_of(access.fund, kind=kind).prefetch_related("resolutions")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "governance/meetings.html",
@@ -355,7 +355,7 @@ def resolution_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
     if topic:
         qs = qs.filter(topic=topic)
     qs = qs.order_by("-meeting__date", "-fiscal_year", "-number")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "governance/resolutions.html",

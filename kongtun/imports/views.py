@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kongtun.contributions.models import ImportBatch
 from kongtun.core.spreadsheet import safe_row
-from kongtun.core.thaidates import BE_OFFSET
+from kongtun.core.thaidates import format_month
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.imports.forms import MappingForm, UploadForm
@@ -179,7 +179,7 @@ def _review(
         for p in report.preview:
             p["name"] = full.get(p["member_id"], "")
             start = p["period_start"]
-            p["period_text"] = f"{start.month:02d}/{start.year + (BE_OFFSET if thai else 0)}"
+            p["period_text"] = format_month(start, "th" if thai else "en", "numeric")
     context["report"] = report
     return render(request, "imports/review.html", context)
 

@@ -198,12 +198,15 @@ def seal_entries(*, fund: Fund, first_seq: int, last_seq: int) -> None:
         )
         if late is not None:
             from django.core.exceptions import ValidationError
+            from django.utils.translation import get_language
             from django.utils.translation import gettext as _
+
+            from kongtun.core.thaidates import format_month
 
             raise ValidationError(
                 {
                     "lines": _("%(month)s is closed; post the correction into an open month.")
-                    % {"month": late.strftime("%m/%Y")}
+                    % {"month": format_month(late, get_language() or "th")}
                 }
             )
     seals = []

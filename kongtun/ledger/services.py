@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_reserve
 from kongtun.core.money import MAX_AMOUNT, amount_within
-from kongtun.core.thaidates import format_date
+from kongtun.core.thaidates import format_date, format_month
 from kongtun.funds.models import Fund
 from kongtun.ledger.chart import DEFAULT_CHART
 from kongtun.ledger.models import (
@@ -152,7 +152,7 @@ def closed_months(fund: Fund) -> set[dt.date]:
 
 def month_name(day: dt.date) -> str:
     """'ธ.ค. 2568' in Thai (Buddhist Era), 'Dec 2025' in English: the month a message names."""
-    return format_date(day.replace(day=1), translation.get_language() or "th").split(" ", 1)[1]
+    return format_month(day, translation.get_language() or "th")
 
 
 def first_open_day(fund: Fund) -> dt.date:

@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.pagination import paginate, query_without_page, running_page
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger import selectors
 from kongtun.ledger.book_services import account_create, account_update, months_close_through
@@ -70,12 +70,6 @@ def _account_or_404(access: FundAccess, account_id: int) -> Account:
         return Account.objects.get(pk=account_id, fund=access.fund)
     except Account.DoesNotExist:
         raise Http404 from None
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _period(
@@ -136,11 +130,11 @@ def journal(request: HttpRequest, access: FundAccess) -> HttpResponse:
         q=filters.get("q", ""),
         hide_persons=hides_persons(access),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "ledger/journal.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -360,6 +354,7 @@ def cash_book(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "book": book,
             "book_label": dict(CashBookForm.BOOKS)[book],
             "cb": data,
+            "rows": running_page(request, data["rows"], data["opening"], lambda r: r["balance"]),
         },
     )
 
@@ -430,6 +425,9 @@ def account_detail(request: HttpRequest, access: FundAccess, account_id: int) ->
                 return redirect("ledger_account", fund_id=access.fund.pk, account_id=account.pk)
     today = timezone.localdate()
     form, start, end = _period(request, fiscal_year_bounds(access.fund, today))
+    ledger = account_ledger(
+        account=account, start=start, end=end, hide_persons=hides_persons(access)
+    )
     return render(
         request,
         "ledger/account.html",
@@ -440,9 +438,8 @@ def account_detail(request: HttpRequest, access: FundAccess, account_id: int) ->
             "form": form,
             "start": start,
             "end": end,
-            "ledger": account_ledger(
-                account=account, start=start, end=end, hide_persons=hides_persons(access)
-            ),
+            "ledger": ledger,
+            "rows": running_page(request, ledger["rows"], ledger["opening"], lambda r: r.balance),
         },
         status=400 if edit_form is not None and edit_form.errors else 200,
     )

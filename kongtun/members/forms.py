@@ -119,6 +119,8 @@ class MemberSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = fund.villages.all()
         self.fields["village"].empty_label = _("all villages")
+        for name in ("village", "status"):  # shown without a visible label: named for readers
+            self.fields[name].widget.attrs["aria-label"] = str(self.fields[name].label)
 
 
 class RevealForm(forms.Form):

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.http import file_response
+from kongtun.core.pagination import paginate
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.members.exports import (
     CSV,
@@ -68,7 +68,7 @@ def member_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
         village_id=filters["village"].pk if filters.get("village") else None,
         status=filters.get("status", ""),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -295,7 +295,7 @@ def access_log(request: HttpRequest, access: FundAccess) -> HttpResponse:
         if fmt == "xlsx":
             return file_response(access_log_xlsx(rows), XLSX, f"{name}.xlsx", inline=False)
         return file_response(access_log_csv(rows), CSV, f"{name}.csv", inline=False)
-    page = Paginator(looks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, looks, PAGE_SIZE)
     page.object_list = access_log_with_members(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.thaidates import format_years
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.projection import charts, rates
@@ -119,7 +120,9 @@ def projection_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "sources_text": rates.SOURCES,
             "estimate": est,
             "previous": previous,
-            "mx_period": rates.BASE_PERIOD,
+            "mx_period": format_years(
+                *(int(y) for y in rates.BASE_PERIOD.split("-")), get_language() or "th"
+            ),
             "today": today,
         },
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _lazy
 
 from kongtun.core.money import amount_in_english_words, amount_in_thai_words, to_money
 from kongtun.core.thaidates import format_date, format_date_input
@@ -66,3 +67,96 @@ def person(user: object) -> str:
         return ""
     full = getattr(user, "get_full_name", lambda: "")()
     return full or getattr(user, "get_username", lambda: "")()
+
+
+#: The fund menu: (url name, label, the paths under /f/<id>/ that count as its section).
+#: Who sees an item is read off the view itself (``fund_view`` records its capability), so the
+#: menu never offers a page that would answer 403.
+_NAV = [
+    ("fund_dashboard", _lazy("Overview"), ""),
+    ("my_record", _lazy("My record"), "me/"),
+    ("contributions_overview", _lazy("Contributions"), "contributions/"),
+    ("member_list", _lazy("Members"), "members/"),
+    ("books_home", _lazy("Books"), "books/"),
+    ("claim_list", _lazy("Claims"), "claims/"),
+    ("reports_home", _lazy("Reports"), "reports/"),
+    ("mobilization_home", _lazy("Agencies"), "mobilization/"),
+    ("governance_committee", _lazy("Committee"), "governance/"),
+    ("projection_home", _lazy("Projection"), "projection/"),
+    ("development_process", _lazy("Development"), "development/"),
+    ("aar_fund", _lazy("Lessons learned"), "aar/"),
+    ("assessment_home", _lazy("Self-assessment"), "assessment/"),
+    ("regulation_list", _lazy("Regulation"), "regulations/"),
+    ("imports_start", _lazy("Import"), "imports/"),
+    ("fund_settings", _lazy("Settings"), ("settings/", "roles/", "villages/", "occupations/")),
+]
+#: How many items stay in view on a phone; the rest open from "More".
+NAV_VISIBLE = 4
+
+
+def nav_items(access: object, path: str) -> list[dict]:
+    """The menu items this person may open, in order, the current section marked."""
+    from django.urls import NoReverseMatch, resolve, reverse
+
+    fund_id = access.fund.pk
+    prefix = f"/f/{fund_id}/"
+    items = []
+    for name, label, section in _NAV:
+        try:
+            url = reverse(name, args=[fund_id])
+        except NoReverseMatch:
+            continue
+        if name == "my_record":
+            if not access.member_id:
+                continue
+            section = ("me/", f"members/{access.member_id}/")  # it redirects to the record
+        else:
+            cap = getattr(resolve(url).func, "required_capability", None)
+            if cap is not None and not access.can(cap):
+                continue
+        rest = path[len(prefix) :] if path.startswith(prefix) else None
+        current = rest is not None and (rest.startswith(section) if section else rest == "")
+        current = current and not any(i["current"] for i in items)  # one current section
+        items.append({"url": url, "label": label, "current": current})
+    return items
+
+
+@register.inclusion_tag("core/fundnav.html", takes_context=True)
+def fund_nav(context: template.Context) -> dict:
+    """The fund menu for a phone: the first items and the current section in view, the rest
+    behind "More" (a ``<details>``: it works without JavaScript and never scrolls sideways)."""
+    access = context.get("access")
+    request = context.get("request")
+    if access is None or request is None:
+        return {"shown": [], "more": []}
+    items = nav_items(access, request.path)
+    current = next((i for i in items[NAV_VISIBLE:] if i["current"]), None)
+    # The current section takes the last place in view, so the bar stays one line on a phone.
+    keep = NAV_VISIBLE - 1 if current else NAV_VISIBLE
+    return {"shown": items[:keep], "more": items[keep:], "current_more": current}
+
+
+class _AuditorDetails(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        from django.utils.html import format_html
+        from django.utils.safestring import mark_safe
+        from django.utils.translation import gettext
+
+        inner = self.nodelist.render(context)
+        return format_html(
+            '<details class="for-auditor"><summary>{}</summary><div>{}</div></details>',
+            gettext("Details for auditors"),
+            mark_safe(inner),
+        )
+
+
+@register.tag("auditor")
+def auditor(parser: template.base.Parser, token: template.base.Token) -> _AuditorDetails:
+    """``{% auditor %}…{% endauditor %}``: technical detail (fingerprints, file formats,
+    sources) folded under "Details for auditors", so the page itself stays plain Thai."""
+    nodelist = parser.parse(("endauditor",))
+    parser.delete_first_token()
+    return _AuditorDetails(nodelist)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -19,10 +20,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
         parser.add_argument(
-            "--url", default="http://127.0.0.1:8000/", help="the address the server will answer on"
+            "--url",
+            default=None,
+            help="the address the server will answer on (default: from HOST and PORT, as make run)",
         )
 
-    def handle(self, *args, seed: int, if_empty: bool, logins: bool, url: str, **options):
+    def handle(self, *args, seed: int, if_empty: bool, logins: bool, url: str | None, **options):
+        if not url:
+            host = os.environ.get("HOST") or "127.0.0.1"
+            host = "localhost" if host in ("0.0.0.0", "::") else host
+            url = f"http://{host}:{os.environ.get('PORT') or 8000}/"
         if not logins:
             if demo_funds_exist():
                 if not if_empty:
