@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kongtun.reports",
     "kongtun.projection",
     "kongtun.backups",
+    "kongtun.network",
     "axes",  # login throttling: the "Login throttling" block below
 ]
 

@@ -230,7 +230,7 @@ def test_fund_list_shows_only_own_funds(world, client):
     page = client.get("/").content.decode()
     assert world.fund_b.name_th not in page
     token = api_token_create(user=world.chair_a, name="t")
-    funds = client.get("/api/v1/funds", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    funds = client.get("/api/v1/funds", HTTP_AUTHORIZATION=f"Bearer {token}").json()["results"]
     assert [f["id"] for f in funds] == [world.fund_a.pk]
 
 

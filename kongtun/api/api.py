@@ -16,11 +16,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import Header, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, SessionAuth
 
 from kongtun.api.access import api_access as _access
 from kongtun.api.books import router as books_router
 from kongtun.api.models import api_token_user
+from kongtun.api.paging import Pages, Rows
 from kongtun.core.concurrency import api_once, as_pk
 from kongtun.funds.access import Cap, FundAccess, funds_for_user
 from kongtun.members.models import AccessKind, Member, MemberStatusChange
@@ -221,14 +223,20 @@ class StatusIn(Schema):
 
 
 @api.get("/funds", response=list[FundOut], tags=["funds"])
-def list_funds(request: HttpRequest) -> list[dict]:
+@paginate(Pages)
+def list_funds(request: HttpRequest) -> Rows:
+    """The caller's funds, a page at a time (``page``, ``page_size`` up to 500)."""
     from kongtun.funds.access import active_roles
 
     roles: dict[int, set[str]] = {}
     for fund_id, role in active_roles(request.auth).values_list("fund_id", "role"):
         roles.setdefault(fund_id, set()).add(role)
-    funds = funds_for_user(request.auth).select_related("subdistrict__parent__parent")
-    return [FundOut.build(f, roles.get(f.pk, set())) for f in funds]
+    funds = (
+        funds_for_user(request.auth)
+        .select_related("subdistrict__parent__parent")
+        .order_by("name_th", "pk")
+    )
+    return Rows(funds, lambda f: FundOut.build(f, roles.get(f.pk, set())))
 
 
 @api.get("/funds/{fund_id}", response=FundOut, tags=["funds"])

@@ -32,10 +32,12 @@ def home(request: HttpRequest) -> HttpResponse:
     funds = list(funds_for_user(request.user).select_related("subdistrict__parent__parent"))
     if len(funds) == 1 and not request.user.is_superuser:
         return redirect("fund_dashboard", fund_id=funds[0].pk)
-    roles = {}
+    roles: dict[int, list[str]] = {}
     for r in active_roles(request.user):
         roles.setdefault(r.fund_id, []).append(r.get_role_display())
-    return render(request, "funds/home.html", {"funds": funds, "roles": roles})
+    for f in funds:  # each card reads its own roles: no loop over every fund's roles per card
+        f.role_names = roles.get(f.pk, [])
+    return render(request, "funds/home.html", {"funds": funds})
 
 
 def _can_create_funds(user: object) -> bool:
