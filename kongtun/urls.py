@@ -7,6 +7,7 @@ from kongtun.api import views as api_views
 from kongtun.api.api import api
 from kongtun.funds import views as funds_views
 from kongtun.members import views as members_views
+from kongtun.network import urls as network_urls
 
 # The Django admin is for superusers only.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -42,6 +43,7 @@ fund_patterns = [
     path("governance/", include("kongtun.governance.urls")),
     path("reports/", include("kongtun.reports.urls")),
     path("projection/", include("kongtun.projection.urls")),
+    path("network/", include(network_urls.fund_patterns)),
 ]
 
 urlpatterns = [
@@ -55,5 +57,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("funds/new/", funds_views.fund_new, name="fund_new"),
     path("p/", include("kongtun.public.urls")),
+    path("network/", include(network_urls.urlpatterns)),
     path("f/<int:fund_id>/", include(fund_patterns)),
 ]

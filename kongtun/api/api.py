@@ -35,6 +35,7 @@ from kongtun.members.services import (
     member_update,
     personal_data_access_log,
 )
+from kongtun.network.api import router as network_router
 
 
 class BearerToken(HttpBearer):
@@ -445,3 +446,4 @@ def change_status(
 
 
 api.add_router("", books_router)  # the books, read-only (kongtun/api/books.py)
+api.add_router("", network_router)  # report packages pushed by funds (kongtun/network/api.py)

@@ -274,7 +274,8 @@ def _receive_checked(data, body, signature, month, *, via, actor):
     existing = ReceivedPackage.objects.filter(fund=fund, month=month).first()
     if existing is not None:
         if existing.body == body:
-            return existing  # the same package again (a retried push)
+            existing.already = True  # the same package again (a retried push)
+            return existing
         return refuse(
             Reason.DIFFERENT_FIGURES,
             _(
