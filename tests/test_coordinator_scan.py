@@ -335,6 +335,7 @@ def fund_objects(world, built) -> dict[str, list]:
         **_governance(world, fund),
         **imports_samples(as_b),
         "run_id": 0,  # a projection holds no person (tests/projection)
+        "month": "2026-01",  # a report package: the published figures (tests/network)
         "fund_id": fund.pk,
         "role_id": fund.roles.first().pk,
         "invitation_id": 0,  # an offered role names a login, not a member (tests/test_pdpa_roles.py)

@@ -10,6 +10,7 @@ from kongtun.assessment import demo as assessment_demo
 from kongtun.demo.people import DEMO_FUNDS, create_demo_fund
 from kongtun.development import demo as development_demo
 from kongtun.funds.models import Fund
+from kongtun.network import demo as network_demo
 
 
 # Each later domain (books, claims, …) appends a step: step(fund, rng=…, today=…).
@@ -33,7 +34,8 @@ def _steps() -> list[Callable[..., None]]:
     ]
 
 
-STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step]
+# network_demo last: the fund status reads the development process and the self-assessment.
+STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step, network_demo.step]
 
 
 @transaction.atomic
