@@ -176,6 +176,7 @@ def _fund_build(
     # five years of monthly payments (30 baht; a few months missed)
     path = scratch / f"payments-{n}.csv"
     payments = 0
+    paid_in: dict[int, int] = {}
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["เลขที่สมาชิก", "วันที่ชำระ", "จำนวนเงิน"])
@@ -190,14 +191,15 @@ def _fund_build(
                 day = rng.randint(first_day, 28)
                 w.writerow([number, f"{day}/{month.month}/{month.year + 543}", "30"])
                 payments += 1
+                paid_in[index] = paid_in.get(index, 0) + 30
     contributions_import(fund=fund, path=path, actor=None, today=today)
-    _books(fund, people, first_month, last_month, rng=rng, today=today)
+    _books(fund, people, first_month, last_month, paid_in, rng=rng, today=today)
     _leavers(fund, people, today=today)
     months_close_through(fund=fund, through=_month(last_month), actor=None, today=today)
     return fund, payments
 
 
-def _books(fund, people, first_month, last_month, *, rng, today) -> None:
+def _books(fund, people, first_month, last_month, paid_in, *, rng, today) -> None:
     """Benefits paid each month (a death, hospital nights, a birth) and the yearly matching
     from the local government and CODI, as one batch through ``entries_post``."""
     cash, bank = account_for(fund, "cash"), account_for(fund, "bank")
@@ -211,15 +213,21 @@ def _books(fund, people, first_month, last_month, *, rng, today) -> None:
             index = left.year * 12 + left.month - 1
             deaths[index] = deaths.get(index, 0) + 1
     active = len(people)
+    cash_on_hand = Decimal(0)  # benefits are paid only from the cash the month brought in
     for index in range(first_month, last_month + 1):
         day = _month(index).replace(day=28)
-        for _ in range(deaths.get(index, 0)):
-            drafts.append(_draft(day, "ค่าจัดการศพ", roles["death"], cash, Decimal("3000")))
-        for _ in range(rng.randint(0, max(1, active // 150))):
-            amount = Decimal(200 * rng.randint(1, 5))
-            drafts.append(_draft(day, "ค่านอนโรงพยาบาล", roles["hospital"], cash, amount))
+        cash_on_hand += paid_in.get(index, 0)
+        wanted = [("ค่าจัดการศพ", roles["death"], Decimal("3000"))] * deaths.get(index, 0)
+        wanted += [
+            ("ค่านอนโรงพยาบาล", roles["hospital"], Decimal(200 * rng.randint(1, 5)))
+            for _ in range(rng.randint(0, max(1, active // 150)))
+        ]
         if rng.random() < 0.3:
-            drafts.append(_draft(day, "สวัสดิการคลอดบุตร", roles["birth"], cash, Decimal("1000")))
+            wanted.append(("สวัสดิการคลอดบุตร", roles["birth"], Decimal("1000")))
+        for text, account, amount in wanted:
+            if amount <= cash_on_hand:
+                drafts.append(_draft(day, text, account, cash, amount))
+                cash_on_hand -= amount
         if index % 12 == 8:  # September: the year's matching
             yearly = Decimal(active * 30 * 12 // 3)
             drafts.append(
@@ -286,13 +294,14 @@ def network_dataset_build(
     seed: int = 17,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    members_per_fund: int | None = None,
 ) -> dict:
     """Build the network; returns the counts and seconds. Refused before anything is written
     when the disk is too small."""
     plan = dataset_check(scale)
     today = today or dt.date.today()
     rng = random.Random(seed)
-    per_fund = plan.members // plan.funds
+    per_fund = members_per_fund or plan.members // plan.funds
     start = time.perf_counter()
     payments = 0
     first = Fund.objects.filter(short_code__startswith="SYN").count()
