@@ -26,7 +26,7 @@ def test_a_scale_that_does_not_fit_the_disk_is_refused_before_anything_is_writte
 ):
     before = Fund.objects.count()
     monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage(10**9, 10**9 - 10**8, 10**8))
-    with pytest.raises(CommandError, match="only 0.1 GB are free"):
+    with pytest.raises(CommandError, match=r"only 0\.1 GB are free"):
         call_command("network_dataset", scale=0.01)
     with pytest.raises(CommandError, match="above 0 and at most 1"):
         call_command("network_dataset", scale=2)

@@ -170,3 +170,27 @@ def test_a_package_before_the_key_is_registered_is_refused(world):
     months_close_through(fund=fund, through=dt.date(2026, 1, 1), actor=None, today=TODAY)
     refusal = refused(package_file(packages(fund)["2026-01"]), world)
     assert refusal.reason == Reason.NO_KEY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_network_push_sends_each_package_once_over_http(
+    reporting, world, live_server, books_flushable
+):
+    from django.core.management import call_command
+
+    from kongtun.api.models import api_token_create
+
+    token = api_token_create(user=world.coordinator, name="push")
+    call_command("network_push", live_server.url, fund=reporting.short_code, token=token)
+    kept = ReceivedPackage.objects.filter(fund=reporting, via="push")
+    assert sorted(f"{p.month:%Y-%m}" for p in kept) == ["2026-01", "2026-02", "2026-03"]
+    assert not ReportPackage.objects.filter(fund=reporting, pushed_at__isnull=True).exists()
+    call_command("network_push", live_server.url, fund=reporting.short_code, token=token)
+    assert kept.count() == 3  # nothing left to send
+
+    from django.core.management import CommandError
+
+    other = api_token_create(user=world.chair_b, name="push")
+    ReportPackage.objects.filter(fund=reporting).update(pushed_at=None)
+    with pytest.raises(CommandError, match="unknown_fund"):
+        call_command("network_push", live_server.url, fund=reporting.short_code, token=other)
