@@ -178,8 +178,12 @@ def _benefits_before(fund: Fund, first: dt.date, types: dict[int, tuple[str, str
     return out
 
 
-def fund_months_compute(*, fund: Fund, months: list[dt.date]) -> list[dict]:
-    """The roll-up figures of ``months`` (first days, ascending), as field → value."""
+def fund_months_compute(
+    *, fund: Fund, months: list[dt.date], benefits_before: list[int] | None = None
+) -> list[dict]:
+    """The roll-up figures of ``months`` (first days, ascending), as field → value.
+    ``benefits_before``: the benefits (satang) of the eleven months before the first, oldest
+    first, when the caller has them (the rows already rolled up); else read from the lines."""
     if not months:
         return []
     months = sorted(m.replace(day=1) for m in months)
@@ -193,7 +197,11 @@ def fund_months_compute(*, fund: Fund, months: list[dt.date]) -> list[dict]:
     matching = _matching_by_agency(fund, first, month_end(last), money)
     balances = _balances(fund, months, money)
     people = _members_by_month(fund, months)
-    window = _benefits_before(fund, first, types)
+    window = (
+        list(benefits_before)
+        if benefits_before is not None
+        else _benefits_before(fund, first, types)
+    )
     rows = []
     wanted = set(months)
     for index in range(month_index(first), month_index(last) + 1):

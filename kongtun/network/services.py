@@ -12,7 +12,7 @@ from django.db import transaction
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import MonthClose
 from kongtun.network.models import FundMonth, FundStatus
-from kongtun.network.rollup import closed_months, fund_months_compute
+from kongtun.network.rollup import closed_months, fund_months_compute, month_index, month_of
 
 
 def _latest_projection(fund: Fund) -> tuple[Decimal | None, int | None]:
@@ -111,11 +111,29 @@ def fund_rollup_rebuild(*, fund: Fund) -> int:
     return len(rows)
 
 
+def _benefits_rolled(fund: Fund, month: dt.date) -> list[int] | None:
+    """The eleven months before ``month`` from the roll-ups (satang), when every one of them
+    since the fund's founding is rolled up; None sends the caller to the lines."""
+    first = max(month_of(month_index(month) - 11), fund.founded_on.replace(day=1))
+    rows = dict(
+        FundMonth.objects.filter(fund=fund, month__gte=first, month__lt=month).values_list(
+            "month", "benefits"
+        )
+    )
+    wanted = [month_of(i) for i in range(month_index(first), month_index(month))]
+    if any(m not in rows for m in wanted):
+        return None
+    padding = [0] * (11 - len(wanted))
+    return padding + [int(rows[m] * 100) for m in wanted]
+
+
 def month_closed(*, close: MonthClose) -> None:
     """At a month close (post_save, inside the close's transaction): the month's row and the
     fund's status; then the signed report package when the fund has its signing key."""
     fund = close.fund
-    [row] = fund_months_compute(fund=fund, months=[close.month])
+    [row] = fund_months_compute(
+        fund=fund, months=[close.month], benefits_before=_benefits_rolled(fund, close.month)
+    )
     FundMonth.objects.update_or_create(fund=fund, month=close.month, defaults=row)
     fund_status_update(fund=fund)
     from kongtun.network.packages import package_make_at_close
