@@ -11,6 +11,7 @@ from kongtun.demo.people import DEMO_FUNDS, create_demo_fund
 from kongtun.development import demo as development_demo
 from kongtun.funds.models import Fund
 from kongtun.network import demo as network_demo
+from kongtun.network.services import rollups_deferred
 
 
 # Each later domain (books, claims, …) appends a step: step(fund, rng=…, today=…).
@@ -45,7 +46,8 @@ def load_demo(*, seed: int = 2552, today: dt.date) -> list[Fund]:
     for i, spec in enumerate(DEMO_FUNDS):
         rng = random.Random(seed * 100 + i)
         fund = create_demo_fund(spec, rng=rng, today=today)
-        for step in _steps() + STEPS:
-            step(fund, rng=rng, today=today)
+        with rollups_deferred():  # network_demo rebuilds them once per fund
+            for step in _steps() + STEPS:
+                step(fund, rng=rng, today=today)
         funds.append(fund)
     return funds

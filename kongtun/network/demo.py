@@ -1,9 +1,9 @@
-"""Demo step (after every other): the network over the two demo funds. Their roll-ups were
-written by each month close; here the fund status picks up the development process and the
-self-assessment made after the closes, and Ban Thi reports its last twelve months to the
-network: its signing key, registered by the coordinator, the packages signed and received by
-push (both sides live in the one demo database) — the coordinator's page of Ban Thi shows
-them."""
+"""Demo step (after every other): the network over the two demo funds. Their roll-ups are
+written here for every closed month at once (the loader defers them during its closes), with
+the fund status reading the development process and self-assessment. Ban Thi reports its last
+twelve months to the network: its signing key, registered by the coordinator, the packages
+signed and received by push (both sides live in the one demo database) — the coordinator's
+page of Ban Thi shows them."""
 
 from __future__ import annotations
 
@@ -21,14 +21,14 @@ from kongtun.network.packages import (
     package_receive,
     signing_key_ensure,
 )
-from kongtun.network.services import fund_status_update
+from kongtun.network.services import fund_rollup_rebuild
 
 REPORTING_FUND = "BANTHI"
 MONTHS_REPORTED = 12
 
 
 def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
-    fund_status_update(fund=fund)
+    fund_rollup_rebuild(fund=fund)  # every closed month at once (the closes deferred them)
     if fund.short_code != REPORTING_FUND:
         return
     coordinator = get_user_model().objects.filter(username="coordinator").first()
