@@ -304,7 +304,6 @@ def network_dataset_build(
     when the disk is too small."""
     plan = dataset_check(scale)
     today = today or dt.date.today()
-    rng = random.Random(seed)
     per_fund = members_per_fund or plan.members // plan.funds
     start = time.perf_counter()
     payments = 0
@@ -312,6 +311,7 @@ def network_dataset_build(
     with tempfile.TemporaryDirectory(prefix="kongtun-network-") as tmp:
         for n in range(first, plan.funds):
             t0 = time.perf_counter()
+            rng = random.Random(seed * 100_000 + n)  # per fund: a resumed build is the same
             with transaction.atomic():
                 _fund, paid = _fund_build(
                     n,
