@@ -128,7 +128,16 @@ def main() -> int:
     mix, cookie, token = prepare()
     env = {**os.environ, "DATABASE_URL": args.database, "KONGTUN_BACKUP_AUTO": "0"}
     server = subprocess.Popen(
-        ["make", "serve", "HOST=127.0.0.1", f"PORT={args.port}", "WORKERS=3"],
+        # -o: never reinstall the virtual environment from here (it may be shared)
+        [
+            "make",
+            "-o",
+            ".venv/.installed",
+            "serve",
+            "HOST=127.0.0.1",
+            f"PORT={args.port}",
+            "WORKERS=3",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
