@@ -176,26 +176,32 @@ def _fund_build(
         )
         w.writerows(register)
     members_import(fund=fund, path=path, actor=None, today=today)
-    # five years of monthly payments (30 baht; a few months missed)
-    path = scratch / f"payments-{n}.csv"
+    # five years of monthly payments (30 baht; a few months missed), one book per year as a
+    # treasurer keeps them (a book stays under the pages' 200,000-row import limit)
     payments = 0
     paid_in: dict[int, int] = {}
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["เลขที่สมาชิก", "วันที่ชำระ", "จำนวนเงิน"])
-        for number, join, left, _died in people:
-            start = max(first_month, join.year * 12 + join.month - 1)
-            end = (left.year * 12 + left.month - 2) if left else last_month
-            for index in range(start, end + 1):
-                if rng.random() < 0.04:
-                    continue
-                month = _month(index)
-                first_day = join.day if (month.year, month.month) == (join.year, join.month) else 1
-                day = rng.randint(first_day, 28)
-                w.writerow([number, f"{day}/{month.month}/{month.year + 543}", "30"])
-                payments += 1
-                paid_in[index] = paid_in.get(index, 0) + 30
-    contributions_import(fund=fund, path=path, actor=None, today=today)
+    books: dict[int, list[list]] = {}
+    for number, join, left, _died in people:
+        start = max(first_month, join.year * 12 + join.month - 1)
+        end = (left.year * 12 + left.month - 2) if left else last_month
+        for index in range(start, end + 1):
+            if rng.random() < 0.04:
+                continue
+            month = _month(index)
+            first_day = join.day if (month.year, month.month) == (join.year, join.month) else 1
+            day = rng.randint(first_day, 28)
+            books.setdefault(month.year, []).append(
+                [number, f"{day}/{month.month}/{month.year + 543}", "30"]
+            )
+            payments += 1
+            paid_in[index] = paid_in.get(index, 0) + 30
+    for year, rows in sorted(books.items()):
+        path = scratch / f"payments-{n}-{year}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["เลขที่สมาชิก", "วันที่ชำระ", "จำนวนเงิน"])
+            w.writerows(rows)
+        contributions_import(fund=fund, path=path, actor=None, today=today)
     _books(fund, people, first_month, last_month, paid_in, rng=rng, today=today)
     _leavers(fund, people, today=today)
     with rollups_deferred():
