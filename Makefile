@@ -35,6 +35,16 @@ run: demo
 	@echo "Serving on $(URL) — press Ctrl+C to stop."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The production server (issue 17): gunicorn, static files by whitenoise, DEBUG off whatever
+# the environment says, the database from DATABASE_URL. README "A production server".
+WORKERS ?= 3
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	KONGTUN_DEBUG=0 $(VENV)/bin/gunicorn kongtun.wsgi:application --bind $(HOST):$(PORT) \
+	  --workers $(WORKERS) --timeout 120 --graceful-timeout 30 --max-requests 2000 \
+	  --max-requests-jitter 200 --access-logfile - --forwarded-allow-ips 127.0.0.1
+
 test: install
 	$(PY) -m pytest -n 2
 

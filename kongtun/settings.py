@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "kongtun.projection",
     "kongtun.aar",
     "kongtun.backups",
+    "kongtun.network",
     "axes",  # login throttling: the "Login throttling" block below
 ]
 

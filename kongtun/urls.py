@@ -8,6 +8,7 @@ from kongtun.api import views as api_views
 from kongtun.api.api import api
 from kongtun.funds import views as funds_views
 from kongtun.members import views as members_views
+from kongtun.network import urls as network_urls
 
 # The Django admin is for superusers only.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -44,6 +45,7 @@ fund_patterns = [
     path("reports/", include("kongtun.reports.urls")),
     path("projection/", include("kongtun.projection.urls")),
     path("aar/", include("kongtun.aar.urls")),
+    path("network/", include(network_urls.fund_patterns)),
 ]
 
 urlpatterns = [
@@ -58,5 +60,6 @@ urlpatterns = [
     path("funds/new/", funds_views.fund_new, name="fund_new"),
     path("aar/", aar_views.my_studies, name="aar_my_studies"),
     path("p/", include("kongtun.public.urls")),
+    path("network/", include(network_urls.urlpatterns)),
     path("f/<int:fund_id>/", include(fund_patterns)),
 ]

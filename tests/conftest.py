@@ -39,6 +39,16 @@ def make_nid(body12: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The public page caches its figures by the fund's chain head: each test starts empty
+    (ids and heads repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """PBKDF2 costs ~0.3 s a user; tests only need passwords to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -339,6 +339,7 @@ def fund_objects(world, built) -> dict[str, list]:
         # (tests/aar/test_access.py covers a coordinator who is on a team).
         **aar_objects(fund, world.chair_a),
         "run_id": 0,  # a projection holds no person (tests/projection)
+        "month": "2026-01",  # a report package: the published figures (tests/network)
         "fund_id": fund.pk,
         "role_id": fund.roles.first().pk,
         "invitation_id": 0,  # an offered role names a login, not a member (tests/test_pdpa_roles.py)

@@ -38,6 +38,12 @@ FUND_FREE = {
     "p/<slug:short_code>/": "public page: aggregates only (tests/test_public.py)",
     "p/<slug:short_code>/verify/": "public receipt check: no personal data (tests/test_public.py)",
     "p/<slug:short_code>/heads.json": "published heads: hashes and counts (tests/ledger/test_public_heads.py)",
+    "network/": "network view: only funds the user follows as coordinator, figures only (tests/network/test_network_views.py)",
+    "network/compare/": "two funds the user follows; any other answers 404 (tests/network/test_network_views.py)",
+    "network/trends/": "yearly figures of funds the user follows (tests/network/test_network_views.py)",
+    "network/export.<str:fmt>": "the network view as XLSX/PDF, same scope (tests/network/test_network_views.py)",
+    "network/packages/": "packages of funds the user follows as coordinator (tests/network/test_packages.py)",
+    "api/v1/network/packages": "push of a package: kept only for a fund the token's user follows (tests/network/test_packages.py)",
     "p/<slug:short_code>/month/<str:month>/": (
         "published monthly report of a closed month: no names (tests/reports/test_public_month.py)"
     ),
@@ -144,6 +150,7 @@ def fund_b_objects(world) -> dict[str, int]:
         **development_samples(b),
         **assessment_samples(b),
         "fund_id": b.pk,
+        "month": "2026-01",
         "member_id": world.members_b[0].pk,
         "role_id": b.roles.first().pk,
         "invitation_id": _fund_b_invitation(b).pk,
@@ -237,7 +244,7 @@ def test_fund_list_shows_only_own_funds(world, client):
     page = client.get("/").content.decode()
     assert world.fund_b.name_th not in page
     token = api_token_create(user=world.chair_a, name="t")
-    funds = client.get("/api/v1/funds", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    funds = client.get("/api/v1/funds", HTTP_AUTHORIZATION=f"Bearer {token}").json()["results"]
     assert [f["id"] for f in funds] == [world.fund_a.pk]
 
 

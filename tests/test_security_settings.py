@@ -51,6 +51,50 @@ def test_check_deploy_is_clean_with_the_documented_production_settings():
     assert "KONGTUN_HTTPS=1" in readme
 
 
+def _systemd_unit_environment() -> dict[str, str]:
+    """The ``Environment=`` lines of README's systemd unit (section "A production server")."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### A production server", 1)[1].split("```ini", 1)[1].split("```")[0]
+    env = {}
+    for line in section.splitlines():
+        if line.startswith("Environment="):
+            name, _eq, value = line.removeprefix("Environment=").partition("=")
+            env[name] = value
+    return env
+
+
+def test_check_deploy_is_clean_with_the_readme_systemd_unit_and_make_serve_runs_gunicorn():
+    env = _systemd_unit_environment()
+    assert env["DATABASE_URL"].startswith("postgres://") and env["KONGTUN_BEHIND_PROXY"] == "1"
+    env["KONGTUN_SECRET_KEY"] = secrets.token_urlsafe(60)
+    result = check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    makefile = (ROOT / "Makefile").read_text()
+    serve = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    assert "gunicorn kongtun.wsgi:application" in serve and "KONGTUN_DEBUG=0" in serve
+    assert "collectstatic" in serve
+    requirements = (ROOT / "requirements.txt").read_text().splitlines()
+    assert any(line.startswith("gunicorn==") for line in requirements)
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    checked = subprocess.run(
+        [str(gunicorn), "--check-config", "kongtun.wsgi:application"],
+        cwd=ROOT,
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "kongtun.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_static_files_are_served_by_the_app_with_debug_off(client):
+    assert not settings.DEBUG
+    response = client.get("/static/ledger/books.css")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)
+
+
 def test_check_deploy_complains_without_https():
     env = dict(PRODUCTION, KONGTUN_SECRET_KEY=secrets.token_urlsafe(60))
     del env["KONGTUN_HTTPS"]

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, SessionAuth
 
 from kongtun.aar.api import router as aar_router
@@ -24,6 +25,7 @@ from kongtun.api.access import api_access as _access
 from kongtun.api.books import router as books_router
 from kongtun.api.claims import router as claims_router
 from kongtun.api.models import api_token_user
+from kongtun.api.paging import Pages, Rows
 from kongtun.core.concurrency import api_once, as_pk
 from kongtun.funds.access import Cap, FundAccess, funds_for_user
 from kongtun.members.models import AccessKind, Member, MemberStatusChange
@@ -36,6 +38,7 @@ from kongtun.members.services import (
     member_update,
     personal_data_access_log,
 )
+from kongtun.network.api import router as network_router
 
 
 class BearerToken(HttpBearer):
@@ -214,14 +217,20 @@ class StatusIn(Schema):
 
 
 @api.get("/funds", response=list[FundOut], tags=["funds"])
-def list_funds(request: HttpRequest) -> list[dict]:
+@paginate(Pages)
+def list_funds(request: HttpRequest) -> Rows:
+    """The caller's funds, a page at a time (``page``, ``page_size`` up to 500)."""
     from kongtun.funds.access import active_roles
 
     roles: dict[int, set[str]] = {}
     for fund_id, role in active_roles(request.auth).values_list("fund_id", "role"):
         roles.setdefault(fund_id, set()).add(role)
-    funds = funds_for_user(request.auth).select_related("subdistrict__parent__parent")
-    return [FundOut.build(f, roles.get(f.pk, set())) for f in funds]
+    funds = (
+        funds_for_user(request.auth)
+        .select_related("subdistrict__parent__parent")
+        .order_by("name_th", "pk")
+    )
+    return Rows(funds, lambda f: FundOut.build(f, roles.get(f.pk, set())))
 
 
 @api.get("/funds/{fund_id}", response=FundOut, tags=["funds"])
@@ -432,3 +441,4 @@ def change_status(
 api.add_router("", books_router)  # the books, read-only (kongtun/api/books.py)
 api.add_router("", claims_router)  # claims: read, file, decide; approvals read-only
 api.add_router("", aar_router)  # lessons-learned studies, read-only (kongtun/aar/api.py)
+api.add_router("", network_router)  # report packages pushed by funds (kongtun/network/api.py)

@@ -13,8 +13,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from kongtun.api.access import api_access
+from kongtun.api.paging import Pages, Rows
 from kongtun.funds.access import Cap, FundAccess
 from kongtun.ledger.masking import hides_persons, mask_lines
 from kongtun.ledger.models import JournalLine, MonthClose
@@ -178,20 +180,22 @@ def get_trial_balance(request: HttpRequest, fund_id: int, as_of: dt.date | None 
 
 
 @router.get("/funds/{fund_id}/books/months", response=list[MonthCloseOut])
-def list_month_closes(request: HttpRequest, fund_id: int) -> list[dict]:
-    """Closed months, oldest first, with the Merkle root and chain head published at close."""
+@paginate(Pages)
+def list_month_closes(request: HttpRequest, fund_id: int) -> Rows:
+    """Closed months, oldest first, with the Merkle root and chain head published at close;
+    a page at a time (``page``, ``page_size``)."""
     access = _books(request, fund_id)
-    return [
-        {
+    return Rows(
+        MonthClose.objects.filter(fund=access.fund).order_by("month"),
+        lambda c: {
             "month": f"{c.month:%Y-%m}",
             "entry_count": c.entry_count,
             "merkle_root": c.merkle_root,
             "head_seq": c.head_seq,
             "chain_head": c.chain_head,
             "closed_at": c.closed_at,
-        }
-        for c in MonthClose.objects.filter(fund=access.fund).order_by("month")
-    ]
+        },
+    )
 
 
 @router.get("/funds/{fund_id}/books/verification", response=VerificationOut)

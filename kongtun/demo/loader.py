@@ -10,6 +10,8 @@ from kongtun.assessment import demo as assessment_demo
 from kongtun.demo.people import DEMO_FUNDS, create_demo_fund
 from kongtun.development import demo as development_demo
 from kongtun.funds.models import Fund
+from kongtun.network import demo as network_demo
+from kongtun.network.services import rollups_deferred
 
 
 # Each later domain (books, claims, …) appends a step: step(fund, rng=…, today=…).
@@ -33,7 +35,8 @@ def _steps() -> list[Callable[..., None]]:
     ]
 
 
-STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step]
+# network_demo last: the fund status reads the development process and the self-assessment.
+STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step, network_demo.step]
 
 
 @transaction.atomic
@@ -43,8 +46,9 @@ def load_demo(*, seed: int = 2552, today: dt.date) -> list[Fund]:
     for i, spec in enumerate(DEMO_FUNDS):
         rng = random.Random(seed * 100 + i)
         fund = create_demo_fund(spec, rng=rng, today=today)
-        for step in _steps() + STEPS:
-            step(fund, rng=rng, today=today)
+        with rollups_deferred():  # network_demo rebuilds them once per fund
+            for step in _steps() + STEPS:
+                step(fund, rng=rng, today=today)
         funds.append(fund)
     for final in _after_all():
         final(funds, today=today)

@@ -34,6 +34,9 @@ class Cap(enum.StrEnum):
     DECIDE_CLAIMS = "decide_claims"
     #: Read and export the personal-data access log (PDPA): the chair and the fund's auditor.
     VIEW_ACCESS_LOG = "view_access_log"
+    #: Follow the fund in the network: its figures beside others', its key and its reports
+    #: received (decision 0025): the network coordinator.
+    FOLLOW_NETWORK = "follow_network"
 
 
 _COMMITTEE = {
@@ -59,6 +62,7 @@ CAPABILITIES: dict[Cap, frozenset[str]] = {
     Cap.VIEW_BOOKS: frozenset(_COMMITTEE | {Role.COORDINATOR}),
     Cap.DECIDE_CLAIMS: frozenset(_COMMITTEE - {Role.AUDITOR}),
     Cap.VIEW_ACCESS_LOG: frozenset({Role.CHAIR, Role.AUDITOR}),
+    Cap.FOLLOW_NETWORK: frozenset({Role.COORDINATOR}),
 }
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kongtun.core.forms import apply_service_errors
 from kongtun.funds.access import Cap, FundAccess, active_roles, fund_view, funds_for_user
 from kongtun.funds.forms import FundForm, OccupationForm, RoleGrantForm, VillageForm
-from kongtun.funds.models import FundRole, RoleInvitation
+from kongtun.funds.models import FundRole, Role, RoleInvitation
 from kongtun.funds.services import (
     fund_create,
     fund_update,
@@ -32,10 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
     funds = list(funds_for_user(request.user).select_related("subdistrict__parent__parent"))
     if len(funds) == 1 and not request.user.is_superuser:
         return redirect("fund_dashboard", fund_id=funds[0].pk)
-    roles = {}
+    roles: dict[int, list[str]] = {}
+    follows = False
     for r in active_roles(request.user):
         roles.setdefault(r.fund_id, []).append(r.get_role_display())
-    return render(request, "funds/home.html", {"funds": funds, "roles": roles})
+        follows = follows or r.role == Role.COORDINATOR
+    for f in funds:  # each card reads its own roles: no loop over every fund's roles per card
+        f.role_names = roles.get(f.pk, [])
+    return render(request, "funds/home.html", {"funds": funds, "follows_network": follows})
 
 
 def _can_create_funds(user: object) -> bool:

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language
 
 from kongtun.core import thaidates
@@ -225,19 +226,20 @@ def cash_movements(fund: Fund, start: dt.date, end: dt.date) -> dict[dt.date, di
     moves nothing here. Summed with the money lines they are zero, entry by entry, so
     opening + in − out = closing."""
     money = money_account_ids(fund)
-    by_entry: dict[int, list[tuple[int, int, dt.date]]] = {}
-    for entry_id, account_id, satang, day in JournalLine.objects.filter(
-        fund=fund, date__gte=start, date__lte=end
-    ).values_list("entry_id", "account_id", "amount_satang", "date"):
-        by_entry.setdefault(entry_id, []).append((account_id, satang, day))
+    moved_money = JournalLine.objects.filter(entry_id=OuterRef("entry_id"), account_id__in=money)
     sums: dict[dt.date, dict[int, int]] = {}
-    for lines in by_entry.values():
-        if not any(a in money for a, _s, _d in lines):
-            continue
-        for account_id, satang, day in lines:
-            if account_id not in money:
-                month = sums.setdefault(month_first(day), {})
-                month[account_id] = month.get(account_id, 0) + satang
+    # summed by the database: a page never loads a fund's lines to add them up (issue 17)
+    for month, account_id, satang in (
+        JournalLine.objects.filter(fund=fund, date__gte=start, date__lte=end)
+        .exclude(account_id__in=money)
+        .filter(Exists(moved_money))
+        .annotate(month=TruncMonth("date"))
+        .values_list("month", "account_id")
+        .annotate(s=Sum("amount_satang"))
+        .order_by()
+    ):
+        month = month_first(month)
+        sums.setdefault(month, {})[account_id] = sums.get(month, {}).get(account_id, 0) + satang
     return sums
 
 
@@ -277,12 +279,14 @@ def month_rows(*, fund: Fund, today: dt.date, count: int = 24) -> list[dict]:
         for c in MonthClose.objects.filter(fund=fund, month__gte=first).select_related("closed_by")
     }
     entries: dict[dt.date, int] = {}
-    for row in (
+    for month, n in (
         JournalEntry.objects.filter(fund=fund, date__gte=first)
-        .values_list("date", flat=True)
+        .annotate(month=TruncMonth("date"))
+        .values_list("month")
+        .annotate(n=Count("id"))
         .order_by()
     ):
-        entries[month_first(row)] = entries.get(month_first(row), 0) + 1
+        entries[month_first(month)] = entries.get(month_first(month), 0) + n
     types = dict(Account.objects.filter(fund=fund).values_list("pk", "type"))
     money = {
         month: money_in_out(sums, types)

@@ -10,7 +10,8 @@ import base64
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
 
 from kongtun.funds.models import Fund
@@ -85,6 +86,32 @@ def public_summary(*, fund: Fund, today: dt.date, months: int = 12) -> dict:
         "since": start,
         "until": end,
     }
+
+
+def public_summary_key(*, fund: Fund, today: dt.date) -> str:
+    """What the public figures depend on: the chain head and last close (a posting or a close
+    changes them), the register (a member joins or changes status) and the day. A few indexed
+    lookups, against a year of lines summed."""
+    from kongtun.ledger.heads import heads_etag
+    from kongtun.members.models import MemberStatusChange
+
+    register = Member.objects.filter(fund=fund).aggregate(n=Count("id"), last=Max("id"))
+    status = MemberStatusChange.objects.filter(member__fund=fund).aggregate(last=Max("id"))
+    return (
+        f"public-summary:{heads_etag(fund)}:{register['n']}-{register['last']}-"
+        f"{status['last']}:{today.isoformat()}"
+    )
+
+
+def public_summary_cached(*, fund: Fund, today: dt.date) -> dict:
+    """``public_summary`` from the cache until the fund's next posting, close or register
+    change (issue 17: the public page summed a year of lines on every request)."""
+    key = public_summary_key(fund=fund, today=today)
+    summary = cache.get(key)
+    if summary is None:
+        summary = public_summary(fund=fund, today=today)
+        cache.set(key, summary, timeout=24 * 3600)
+    return summary
 
 
 def receipt_verification(*, fund: Fund, code: str) -> dict | None:

@@ -16,7 +16,7 @@ from kongtun.core.thaidates import BE_OFFSET, parse_month
 from kongtun.funds.models import Fund
 from kongtun.ledger.heads import fund_heads, heads_etag
 from kongtun.ledger.reports import month_label
-from kongtun.public.selectors import public_summary, receipt_verification
+from kongtun.public.selectors import public_summary_cached, receipt_verification
 from kongtun.reports.pdf import render_pdf
 from kongtun.reports.published import published_report
 
@@ -49,7 +49,7 @@ def fund_page(request: HttpRequest, short_code: str) -> HttpResponse:
         y = int(year) - 543 if int(year) > 2400 else int(year)
         if 1900 < y <= today.year:
             today = min(today, dt.date(y, 12, 31))
-    summary = public_summary(fund=fund, today=today)
+    summary = public_summary_cached(fund=fund, today=today)
     years = list(range(timezone.localdate().year, fund.founded_on.year - 1, -1))
     heads = fund_heads(fund)
     response = render(

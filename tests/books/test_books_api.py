@@ -58,7 +58,7 @@ def test_month_roots_and_verification_catch_a_changed_line(books, world, client)
     fund.save()
     months_close_through(fund=fund, through=dt.date(2024, 2, 1), actor=None, today=TODAY)
     auth = bearer(world.chair_a)
-    months = client.get(f"/api/v1/funds/{fund.pk}/books/months", **auth).json()
+    months = client.get(f"/api/v1/funds/{fund.pk}/books/months", **auth).json()["results"]
     assert [m["month"] for m in months] == ["2024-01", "2024-02"]
     assert months[1]["entry_count"] == 2 and len(months[1]["merkle_root"]) == 64
 

@@ -88,6 +88,8 @@ _NAV = [
     ("assessment_home", _lazy("Self-assessment"), "assessment/"),
     ("regulation_list", _lazy("Regulation"), "regulations/"),
     ("imports_start", _lazy("Import"), "imports/"),
+    ("network_fund_witness", _lazy("Network"), "network/witness/"),
+    ("network_fund_reporting", _lazy("Network reporting"), "network/"),
     ("fund_settings", _lazy("Settings"), ("settings/", "roles/", "villages/", "occupations/")),
 ]
 #: How many items stay in view on a phone; the rest open from "More".

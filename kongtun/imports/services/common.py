@@ -241,6 +241,24 @@ def is_total_label(text: str) -> bool:
     return bool(key) and key.startswith(_TOTAL_WORDS)
 
 
+_COUNT_TAIL = re.compile(
+    r"^(?:ทั้งสิ้น|ทั้งหมด|สมาชิก|ยอด)*\d*(?:คน|ราย|บาท|คนรวม|people|persons|members|rows)?$"
+)
+
+
+def register_total_label(cells: list) -> str:
+    """A member register's count row (``รวม``, ``รวม 368 คน``, ``รวมทั้งสิ้น 368 ราย``): a
+    cell that is a total word followed only by a count, never a name that starts like one
+    (``รวมชัย``, ``รวมใจ``); "" when there is none."""
+    for c in cells:
+        if isinstance(c, str) and c.strip():
+            key = normalize_header(c)
+            for word in sorted(_TOTAL_WORDS, key=len, reverse=True):
+                if key.startswith(word) and _COUNT_TAIL.match(key[len(word) :]):
+                    return key
+    return ""
+
+
 def brought_forward(label: str) -> bool:
     """A balance brought forward from the previous page or year (ยกมา): an opening figure, not a
     sum of the rows above it."""

@@ -39,6 +39,7 @@ from kongtun.contributions.models import (
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.forms import AMOUNT_ERRORS
 from kongtun.core.money import MAX_AMOUNT
+from kongtun.core.statistics import tables_analyze_on_commit
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.models import Fund
 from kongtun.imports.mapping import (
@@ -71,7 +72,7 @@ from kongtun.imports.services.common import (
     total_satang,
 )
 from kongtun.imports.services.identity import MemberIdentities, id_shown
-from kongtun.ledger.models import SourceType
+from kongtun.ledger.models import EntrySeal, JournalEntry, JournalLine, SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, closed_months, entries_post
 from kongtun.members.models import Member, MemberStatus, MemberStatusChange
 
@@ -717,6 +718,9 @@ def contributions_import(
         month.entry_seq = entry.seq
     ImportBatch.objects.filter(pk=batch_id).update(rows=report.imported)
     report.batch_id = batch_id
+    tables_analyze_on_commit(
+        tables=[ContributionPayment, PlanAssignment, JournalEntry, JournalLine, EntrySeal]
+    )
     if progress is not None:
         progress(n)
     return report

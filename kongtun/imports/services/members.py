@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import Counter as NumberCounter
+from kongtun.core.statistics import tables_analyze_on_commit
 from kongtun.core.thaidates import BE_OFFSET
 from kongtun.funds.models import Fund, OccupationGroup, Village
 from kongtun.imports.mapping import (
@@ -35,10 +36,10 @@ from kongtun.imports.services.common import (
     is_blank,
     open_or_reject,
     refusal_reasons,
+    register_total_label,
     resolve_layout,
     same_as_header,
     split_title,
-    total_label,
 )
 from kongtun.ledger.services import closed_month_problem, closed_months
 from kongtun.members.models import Beneficiary, Member, MemberStatus
@@ -182,9 +183,9 @@ def members_import(
             if is_blank(cells):
                 skipped["blank"] += 1
                 continue
-            if total_label(cells) and not any(cell_text(cells[c]) for c in person_cols):
-                # the register's count (รวม 368 คน): a label and none of what registers a
-                # person — never a label alone, a member may be called รวมชัย
+            if register_total_label(cells) and not any(cell_text(cells[c]) for c in person_cols):
+                # the register's count (รวม 368 คน): a total word followed by a count only,
+                # and none of what registers a person — a member may be called รวมชัย
                 skipped["total"] += 1
                 continue
             if same_as_header(cells, header_keys):
@@ -423,6 +424,7 @@ def members_import(
     )
     for p, a in zip(report.preview, accepted, strict=False):
         p["member_number"] = a["number"]
+    tables_analyze_on_commit(tables=[Member, Beneficiary])
     if progress is not None:
         progress(n)
     return report
