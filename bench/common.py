@@ -25,6 +25,10 @@ POSTGRES_USER = "postgres"
 SCRATCH_DB = "kongtun_bench"
 
 
+#: Units of a duration: smaller is faster.
+TIME_UNITS = frozenset({"s", "ms", "seconds"})
+
+
 def bench_line(
     name: str,
     value: float,
@@ -37,7 +41,12 @@ def bench_line(
 ) -> str:
     """Print (and return) one figure next to its same-run baseline; ``extra`` adds fields
     (e.g. ``errors``) to the same line; ``digits`` rounds value and baseline (seconds under
-    one need more than one)."""
+    one need more than one). ``ratio`` > 1 always means faster than the baseline: for a
+    duration (s, ms) it is baseline ÷ value, for a rate (…/s) value ÷ baseline."""
+    if unit in TIME_UNITS:
+        ratio = round(baseline_value / value, 3) if value else None
+    else:
+        ratio = round(value / baseline_value, 3) if baseline_value else None
     line = "BENCH " + json.dumps(
         {
             "name": name,
@@ -45,7 +54,7 @@ def bench_line(
             "unit": unit,
             "baseline": baseline,
             "baseline_value": round(baseline_value, digits),
-            "ratio": round(value / baseline_value, 3) if baseline_value else None,
+            "ratio": ratio,
             **extra,
         },
         ensure_ascii=False,

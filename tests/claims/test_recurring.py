@@ -41,6 +41,9 @@ def monthly_pension(data):
             b["amount"] = "300"
             b["conditions"] = {"min_age": 50}
             b["recurring"] = {"every": "month", "clause": "14"}
+    # The claim below is filed months after the 50th birthday: this test is about paying the
+    # pension, not about thaneun's 90-day filing deadline (tests/regulations cover that).
+    data["membership"].pop("filing_deadline", None)
 
 
 @pytest.fixture
