@@ -625,3 +625,50 @@ def test_the_thaneun_demo_regulation_has_a_filing_deadline_for_every_benefit() -
     assert step(late, "filing_deadline").clause == "20"
     on_time = decide(r, m, event("birth", date(2024, 3, 1), as_of=date(2024, 5, 30)))
     assert on_time.eligible and on_time.amount == D("1000.00")
+
+
+def test_thai_draft_warnings_name_benefits_never_their_codes() -> None:
+    """A regulation full of things to look at: every Thai warning names the benefit (or the
+    shared cap) as the regulation does, never by its code."""
+    from kongtun.regulations.engine import check_draft
+    from kongtun.regulations.engine.render import render_warning
+
+    r = reg(
+        """
+clauses:
+  - {number: "1", text_th: "ข้อ 1"}
+benefits:
+  - code: funeral_tiers
+    kind: death
+    name_th: ค่าจัดการศพ
+    clause: "1"
+    tiers:
+      basis: membership
+      bands:
+        - {upper: {years: 2}, amount: 3000}
+        - {lower: {years: 2}, amount: 5000}
+        - {lower: {years: 9}, upper: {years: 3}, amount: 1}
+  - code: hospital_stay
+    kind: hospital
+    name_th: นอนโรงพยาบาล
+    clause: "1"
+    per: night
+    amount: 200
+    caps: [{period: event, amount: 9000}, {period: event, units: 3}, {period: year, amount: 500}]
+  - code: pension_month
+    kind: old_age
+    name_th: บำนาญ
+    per: month
+    amount: 300
+group_caps:
+  - {name: medical_group, name_th: ค่ารักษาพยาบาลรวม, benefits: [hospital_stay], period: year, amount: 99999}
+"""
+    )
+    warnings = check_draft(r)
+    assert len(warnings) >= 5
+    for w in warnings:
+        text = render_warning(w, "th").split(": ", 1)[1]  # after the YAML path
+        for code in ("funeral_tiers", "hospital_stay", "pension_month", "medical_group"):
+            assert code not in text, text
+    shown = " ".join(render_warning(w, "th") for w in warnings)
+    assert "เพดานต่อครั้ง (9,000 บาท) สูงกว่าเพดานต่อปี (500 บาท)" in shown  # amounts as people write

@@ -726,6 +726,13 @@ def render_warning(warning: Any, lang: str = "th") -> str:
             params["benefit"] = name or params["benefit_name_th"]
         if params.get("group_name_th") and not english:
             params["group"] = params["group_name_th"]
+        for key in ("inner_limit", "outer_limit", "cap", "rate", "reachable"):
+            value = params.get(key)
+            if isinstance(value, str):
+                try:
+                    params[key] = format_baht(value)  # "9000.00" → "9,000"
+                except ArithmeticError:
+                    pass
         for key in ("inner", "outer", "period", "measure", "per"):
             if key in params:
                 params[key] = gettext(_PERIOD.get(params[key], params[key]))
