@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kongtun.contributions.forms import (
@@ -52,7 +52,6 @@ from kongtun.core.concurrency import (
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.models import IdempotencyKey
 from kongtun.core.pagination import paginate
-from kongtun.core.thaidates import format_month
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger.masking import hides_persons, mask_receipts
 from kongtun.members.models import Member
@@ -144,7 +143,6 @@ def _lookup_answer(member: Member, today: dt.date) -> dict:
         "plan": str(plan) if plan else "",
         "amount": f"{plan.amount:.2f}" if plan else "",
         "periods_unpaid": arrears.periods_unpaid,
-        "next_month": format_month(arrears.next_month, get_language() or "th", "numeric"),
     }
 
 
