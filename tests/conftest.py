@@ -32,6 +32,19 @@ def _clock_on_today():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _thai_first():
+    """Every test starts in the default language: a request another test sent in English
+    (cookie or Accept-Language) leaves English active in the worker's thread otherwise, and a
+    service's message would then depend on which tests ran before on that worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # Valid Thai national IDs (check digit computed by the standard mod-11 rule).
 def make_nid(body12: str) -> str:
     check = (11 - sum(int(d) * (13 - i) for i, d in enumerate(body12)) % 11) % 10
