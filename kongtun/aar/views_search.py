@@ -26,7 +26,10 @@ class KwicForm(forms.Form):
 
 @study_view(StudyCap.READ)
 def kwic(request: HttpRequest, sa: StudyAccess) -> HttpResponse:
-    form = KwicForm(request.GET or None)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("context"):
+        data["context"] = "40"
+    form = KwicForm(data)
     result = None
     if form.is_valid():
         result = kwic_search(
