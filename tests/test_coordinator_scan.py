@@ -321,6 +321,7 @@ def _governance(world, fund) -> dict[str, int]:
 
 def fund_objects(world, built) -> dict[str, list]:
     """Values for every URL parameter, all from fund A."""
+    from tests.aar.samples import aar_objects
     from tests.assessment.samples import assessment_samples
     from tests.development.samples import development_samples
     from tests.imports.samples import imports_samples
@@ -334,6 +335,9 @@ def fund_objects(world, built) -> dict[str, list]:
         **assessment_samples(fund),
         **_governance(world, fund),
         **imports_samples(as_b),
+        # A study the coordinator is not on the team of: its transcripts stay out of reach
+        # (tests/aar/test_access.py covers a coordinator who is on a team).
+        **aar_objects(fund, world.chair_a),
         "run_id": 0,  # a projection holds no person (tests/projection)
         "fund_id": fund.pk,
         "role_id": fund.roles.first().pk,

@@ -37,18 +37,22 @@ def own_code(study, name: str) -> Code:
 
 
 def aar_samples(world) -> dict[str, int]:
-    b = world.fund_b
-    study = make_study(b, world.chair_b)
+    return aar_objects(world.fund_b, world.chair_b)
+
+
+def aar_objects(b, lead) -> dict[str, int]:
+    """A study of fund ``b`` led by ``lead``, with one of each row a route takes."""
+    study = make_study(b, lead)
     session = make_session(study, b)
     transcript = services.transcript_create(session=session, text=TEXT)
     code = own_code(study, "ความโปร่งใส")
     segment = services.segment_code(
-        transcript=transcript, start=14, end=30, coder=world.chair_b, codes=[code]
+        transcript=transcript, start=14, end=30, coder=lead, codes=[code]
     )
     lesson = services.lesson_save(
         study=study, lesson=None, statement="ความโปร่งใสสร้างความเชื่อมั่น", evidence=[segment]
     )
-    services.team_member_add(study=study, user=world.chair_b, role=TeamRole.CODER)
+    services.team_member_add(study=study, user=lead, role=TeamRole.CODER)
     assert Lesson.objects.filter(pk=lesson.pk).exists()
     return {
         "study_id": study.pk,
