@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
-from kongtun.aar.graphemes import snap
+from kongtun.aar.graphemes import is_boundary, snap
 from kongtun.aar.models import Session, SpeakerTurn, Study, Transcript
 from kongtun.aar.models_search import TranscriptWord
 
@@ -198,13 +198,19 @@ class Query:
     def prefix_keys(self) -> list[str]:
         """The keys a match can start with: words and parts that are a prefix of the first
         chunk."""
-        prefixes = [self.first[:k] for k in range(1, len(self.first) + 1)]
+        first = self.first
+        prefixes = [first[:k] for k in range(1, len(first) + 1) if is_boundary(first, k)]
         return prefixes + [SHORT_PART + p for p in prefixes]
 
     def piece_keys(self) -> list[str]:
         """Every key a match can be built of: the chunks' substrings, as words and parts."""
         subs = {
-            c[i:j] for c in self.chunks for i in range(len(c)) for j in range(i + 1, len(c) + 1)
+            c[i:j]
+            for c in self.chunks
+            for i in range(len(c))
+            if is_boundary(c, i)
+            for j in range(i + 1, len(c) + 1)
+            if is_boundary(c, j)
         }
         return sorted(subs) + [SHORT_PART + s for s in sorted(subs)]
 
@@ -258,15 +264,20 @@ class _Pieces:
         return not whole and offset in self._set(SHORT_PART + key)
 
     def spells(self, chunk: str, offset: int) -> bool:
-        @functools.cache
-        def from_(i: int) -> bool:
-            if i == len(chunk):
-                return True
-            return any(
-                self.has(chunk[i:j], offset + i) and from_(j) for j in range(len(chunk), i, -1)
-            )
-
-        return from_(0)
+        """Whether pieces laid end to end from ``offset`` spell ``chunk`` (cut only where the
+        chunk itself may be cut: between grapheme clusters)."""
+        n = len(chunk)
+        reach = [False] * (n + 1)
+        reach[0] = True
+        for i in range(n):
+            if not reach[i]:
+                continue
+            for j in range(n, i, -1):
+                if not reach[j] and is_boundary(chunk, j) and self.has(chunk[i:j], offset + i):
+                    if j == n:
+                        return True
+                    reach[j] = True
+        return False
 
 
 def kwic_search(

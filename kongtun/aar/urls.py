@@ -3,7 +3,7 @@ its funds (``<study_id>/…``, checked by ``access.study_view``)."""
 
 from django.urls import path
 
-from kongtun.aar import views, views_exchange
+from kongtun.aar import views, views_exchange, views_search
 
 S = "<int:study_id>/"
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path(S + "report/", views.report_html, name="aar_report"),
     path(S + "report.pdf", views.report_pdf, name="aar_report_pdf"),
     path(S + "segments.xlsx", views.segments_xlsx, name="aar_segments_xlsx"),
+    path(S + "analysis/kwic/", views_search.kwic, name="aar_kwic"),
     path(S + "exchange/", views_exchange.exchange, name="aar_exchange"),
     path(S + "export.qdpx", views_exchange.export_qdpx, name="aar_export_qdpx"),
     path(S + "codebook.qdc", views_exchange.export_qdc, name="aar_export_qdc"),

@@ -140,3 +140,39 @@ def test_docx_with_tracked_changes_uploaded_and_the_user_told(client, site):
     assert response.status_code == 200
     assert Transcript.objects.get(title="เวิร์ด").text == ("ผู้นำชุมชน: กรรมการได้ปิดประกาศบัญชี\nอสอ.: ใช่")
     assert len(list(response.context["messages"])) == 1  # "insertions kept, deletions dropped"
+
+
+def test_keyword_in_context_page(client, site):
+    client.force_login(site["coder"])
+    page = client.get(url(site, "aar_kwic"), {"q": "โปร่งใส"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<mark>โปร่งใส</mark>" in body
+    assert "ความ" in body and "ของกรรมการ" in body  # the words either side
+    assert page.context["result"].total == 2
+
+
+def test_keyword_in_context_for_the_committee_shows_pseudonyms(client, site):
+    from kongtun.aar.services import (
+        committee_permission_set,
+        participant_add,
+        transcript_create,
+    )
+
+    participant_add(
+        session=site["fg"],
+        target_group="working_team",
+        name="สมศรี ใจดี",
+        pseudonym="ผู้ให้ข้อมูล ก",
+        consent_given=True,
+    )
+    transcript_create(session=site["fg"], text="สมศรี ใจดี: กรรมการโปร่งใสมาก\nผู้นำ: จริง")
+    client.force_login(site["chair"])
+    assert client.get(url(site, "aar_kwic"), {"q": "โปร่งใส"}).status_code == 404
+    committee_permission_set(study=site["study"], fund=site["fund"], allowed=True)
+    page = client.get(url(site, "aar_kwic"), {"q": "โปร่งใส"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "สมศรี" not in body and "ผู้ให้ข้อมูล ก" in body
+    client.force_login(site["outsider"])
+    assert client.get(url(site, "aar_kwic"), {"q": "โปร่งใส"}).status_code == 404
