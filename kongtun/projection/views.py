@@ -310,12 +310,15 @@ NOT_MODELLED = {
 
 
 def _not_modelled(chosen: dict) -> list[str]:
+    """What is not projected, by the benefits' names (not their codes)."""
+    key = "name_th" if _lang() == "th" else "name_en"
+    names = {b["code"]: b.get(key) or b["code"] for b in chosen.get("benefits", [])}
     out = []
     for code, reason in chosen.get("not_modelled", []):
-        out.append(f"{code}: {NOT_MODELLED.get(reason, reason)}")
+        out.append(f"{names.get(code, code)}: {NOT_MODELLED.get(reason, reason)}")
     for code in chosen.get("lifetime_caps", []):
         out.append(
-            f"{code}: "
+            f"{names.get(code, code)}: "
             + _(
                 "Its lifetime limit is applied within each year, but claims of earlier projection "
                 "years are not remembered (the tests measure the difference)."
