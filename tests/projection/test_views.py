@@ -371,3 +371,10 @@ def test_the_pdf_gives_back_the_thai_it_was_given(world, client):
     if shutil.which("pdftotext"):
         out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
         assert "ตำบลน้ำคำ" in out.stdout.decode()
+
+
+def test_sources_are_cited_in_thai_on_thai_pages(world, client):
+    client.force_login(world.chair_a)
+    page = client.get(home(world)).content.decode()
+    assert "สำนักงานหลักประกันสุขภาพแห่งชาติ" in page and "กองประชากร" in page
+    assert "National Health Security Office" not in page
