@@ -85,9 +85,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
+    from bench.vector_reference import simulate as vector_reference
     from kongtun.projection.engine import project
     from kongtun.regulations.engine import load_prototype
-    from bench.vector_reference import simulate as vector_reference
 
     regulation = [("banthi", load_prototype("banthi"))]
     pop = fund(args.members)

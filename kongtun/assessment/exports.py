@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -16,7 +14,6 @@ from openpyxl.utils import get_column_letter
 
 from kongtun.assessment.models import Answer, Respondent
 from kongtun.assessment.selectors import RoundResults, round_questions
-from kongtun.core.finders import font_path
 from kongtun.core.spreadsheet import safe_workbook
 from kongtun.core.thaidates import format_date
 
@@ -161,16 +158,8 @@ def results_xlsx(results: RoundResults, *, lang: str) -> bytes:
 
 
 def results_pdf(context: dict) -> bytes:
-    """Render ``assessment/results_pdf.html`` with the Sarabun font from its package."""
-    from weasyprint import HTML
+    """Render ``assessment/results_pdf.html`` through the reports' one font set-up (SARA AM
+    copies out of the PDF as typed)."""
+    from kongtun.reports.pdf import render_pdf
 
-    html = render_to_string(
-        "assessment/results_pdf.html",
-        {
-            **context,
-            "font_regular": font_path("Sarabun-Regular.ttf").as_uri(),
-            "font_bold": font_path("Sarabun-Bold.ttf").as_uri(),
-            "printed_at": timezone.localtime(),
-        },
-    )
-    return HTML(string=html, base_url=None).write_pdf()
+    return render_pdf("assessment/results_pdf.html", context)

@@ -49,6 +49,7 @@ from kongtun.governance.models import Resolution
 from kongtun.ledger.models import SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post
 from kongtun.members.models import Member
+from kongtun.projection.demo_rates import yearly_rate
 from kongtun.regulations.engine import (
     MemberHistory,
     PastClaim,
@@ -304,9 +305,15 @@ def _candidates(
                     grade_average=grade,
                     school_level=level,
                 )
-            if 35 <= age <= 75 and rng.random() < 0.012:
-                relative = rng.choice(["spouse", "parent"] if age < 60 else ["spouse"])
-                add(m, day, "funeral", relative=relative, subject_name="ญาติของสมาชิก")
+            # relatives die as Thailand's tables say (the projection's own rates)
+            for source, relative in (
+                ("spouse_death", "spouse"),
+                ("mother_death", "parent"),
+                ("father_death", "parent"),
+            ):
+                if rng.random() < yearly_rate(source, year=year, sex=m.sex, age=age):
+                    d = _day_in_year(rng, year, m.join_date, end) or day
+                    add(m, d, "funeral", relative=relative, subject_name="ญาติของสมาชิก")
             if "disability" in benefits and rng.random() < 0.002:
                 add(m, day, "disability", cause="อัมพาตครึ่งซีก")
         if m.pk in deaths and deaths[m.pk] <= today:

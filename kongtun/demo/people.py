@@ -234,14 +234,25 @@ def _demo_status_history(
     members: list[Member], *, rng: random.Random, today: dt.date, actor: object
 ) -> None:
     """A few members resign, die or are suspended (and some reinstated), each dated."""
+    from kongtun.projection.demo_rates import yearly_rate
+
     for m in members:
         roll = rng.random()
         years = max(0, (today - m.join_date).days)
         if years < 60:
             continue
         when = m.join_date + dt.timedelta(days=rng.randrange(30, years))
-        age_at = (when - m.birth_date).days / 365.25
-        if roll < 0.015 + 0.0012 * max(0, age_at - 50):
+        # deaths year by year by Thailand's mortality (UN WPP 2024, as the projection)
+        died = None
+        day = m.join_date + dt.timedelta(days=30)
+        while day < today:
+            age = (day - m.birth_date).days // 365
+            if rng.random() < yearly_rate("death", year=day.year, sex=m.sex, age=age):
+                died = day + dt.timedelta(days=rng.randrange(0, 365))
+                break
+            day += dt.timedelta(days=365)
+        if died is not None and died < today:
+            when = died
             member_set_status(
                 member=m,
                 status=MemberStatus.DECEASED,

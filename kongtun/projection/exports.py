@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import io
 
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kongtun.core.finders import font_path
 from kongtun.core.spreadsheet import safe_workbook
 from kongtun.projection import rates
 
@@ -20,18 +17,11 @@ HEADER = PatternFill("solid", fgColor="E8F1EC")
 
 
 def report_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
+    """The projection's PDF through the reports' one font set-up (SARA AM copies out of the
+    PDF as typed)."""
+    from kongtun.reports.pdf import render_pdf
 
-    html = render_to_string(
-        "projection/report_pdf.html",
-        {
-            **context,
-            "font_regular": font_path("Sarabun-Regular.ttf").as_uri(),
-            "font_bold": font_path("Sarabun-Bold.ttf").as_uri(),
-            "printed_at": timezone.localtime(),
-        },
-    )
-    return HTML(string=html, base_url=None).write_pdf()
+    return render_pdf("projection/report_pdf.html", context)
 
 
 def _header(ws, values: list) -> None:

@@ -94,6 +94,42 @@ SOURCES = {
 }
 
 
+#: The same citations in Thai for Thai pages (titles, file names and figures as published).
+SOURCES_TH = {
+    "mortality": (
+        "กองประชากร กรมกิจการเศรษฐกิจและสังคม องค์การสหประชาชาติ, World Population Prospects "
+        "2024 (CC BY 3.0 IGO): อัตราตายกลาง nMx ของประเทศไทย รายกลุ่มอายุ 5 ปีและเพศ จาก "
+        "github.com/PPgp/wpp2024 (data-raw/mxM5.txt, mxF5.txt); หลังปี 2566 เป็นค่าคาดประมาณ"
+        "กรณีกลาง"
+    ),
+    "fertility": (
+        "กองประชากร องค์การสหประชาชาติ, World Population Prospects 2024: อัตราเจริญพันธุ์รวม "
+        "(data-raw/tfr.txt) และสัดส่วนอัตราเจริญพันธุ์ตามอายุ (percentASFR5.txt) ของประเทศไทย "
+        "จาก github.com/PPgp/wpp2024"
+    ),
+    "hospital": (
+        "สำนักงานหลักประกันสุขภาพแห่งชาติ (สปสช.) ผู้มีสิทธิหลักประกันสุขภาพถ้วนหน้า ปีงบประมาณ "
+        "2565: อายุต่ำกว่า 60 ปี นอนโรงพยาบาล 0.13 ครั้ง และผู้ป่วยนอก 3.53 ครั้งต่อคนต่อปี; "
+        "อายุ 60 ปีขึ้นไป 0.22 และ 6.33 ครั้ง (รายงานโดย thethaiger.com); วันนอนเฉลี่ย 4.25 วัน "
+        "ในปี 2563 (กระทรวงสาธารณสุข รายงานโดย thecoverage.info)"
+    ),
+    "national_matching": (
+        "สถาบันพัฒนาองค์กรชุมชน (พอช., codi.or.th) ยอดรวมกองทุนสวัสดิการชุมชนทั้งประเทศ ณ 31 "
+        "ส.ค. 2556: เงินสมทบของสมาชิก 2,807.15 ล้านบาท, องค์กรปกครองส่วนท้องถิ่นสมทบ 155.71 "
+        "ล้านบาท, รัฐบาลผ่าน พอช. 1,058.64 ล้านบาท"
+    ),
+    "conversion": (
+        "Preston, Heuveline และ Guillot, Demography: Measuring and Modeling Population "
+        "Processes (2544), สมการ 3.3 และตาราง 3.3 (ค่า a0, 4a1 ของ Coale-Demeny West)"
+    ),
+}
+
+
+def sources(lang: str) -> dict[str, str]:
+    """The citations in the page's language."""
+    return SOURCES_TH if lang == "th" else SOURCES
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     with (DATA / name).open(encoding="utf-8") as f:
         lines = [line for line in f if not line.startswith("#")]

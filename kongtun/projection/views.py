@@ -117,7 +117,7 @@ def projection_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "runs": runs_of(fund=fund)[:30],
             "notes": defaults.notes,
             "population": defaults.population,
-            "sources_text": rates.SOURCES,
+            "sources_text": rates.sources(_lang()),
             "estimate": est,
             "previous": previous,
             "mx_period": format_years(
@@ -225,7 +225,7 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             "uncertainties": uncertainties_included(a),
             "regulations": run.parameters["regulations"],
             "members": run.parameters.get("members"),
-            "sources_text": rates.SOURCES,
+            "sources_text": rates.sources(_lang()),
             "not_modelled": _not_modelled(chosen),
             "mx_labels": rates.MX_LABELS,
             "books_check": check,
@@ -313,12 +313,15 @@ NOT_MODELLED = {
 
 
 def _not_modelled(chosen: dict) -> list[str]:
+    """What is not projected, by the benefits' names (not their codes)."""
+    key = "name_th" if _lang() == "th" else "name_en"
+    names = {b["code"]: b.get(key) or b["code"] for b in chosen.get("benefits", [])}
     out = []
     for code, reason in chosen.get("not_modelled", []):
-        out.append(f"{code}: {NOT_MODELLED.get(reason, reason)}")
+        out.append(f"{names.get(code, code)}: {NOT_MODELLED.get(reason, reason)}")
     for code in chosen.get("lifetime_caps", []):
         out.append(
-            f"{code}: "
+            f"{names.get(code, code)}: "
             + _(
                 "Its lifetime limit is applied within each year, but claims of earlier projection "
                 "years are not remembered (the tests measure the difference)."

@@ -138,3 +138,18 @@ def test_results_page_shows_the_evidence_panel_and_the_unconfirmed_label(answere
     page = client.get(f"/f/{world.fund_a.pk}/assessment/rounds/{answered.pk}/").content.decode()
     assert "มาตรา 40" in page and "มาตรา 33" in page
     assert "ยังไม่ยืนยัน" in page  # "unconfirmed"
+
+
+def test_pdf_text_copies_out_exactly_with_sara_am(answered, world, client):
+    """Through the reports' one font set-up, every factor name comes back exactly as given,
+    SARA AM included (issue 16: "ตาบล" for "ตำบล")."""
+    from pypdf import PdfReader
+
+    client.force_login(world.chair_a)
+    response = client.get(f"/f/{world.fund_a.pk}/assessment/rounds/{answered.pk}/export.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(text.split())
+    names = [f.name_th for f in Factor.objects.all() if "ำ" in f.name_th]
+    assert names
+    for name in names:
+        assert "".join(name.split()) in text

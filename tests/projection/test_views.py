@@ -354,3 +354,27 @@ def test_hospital_rates_weigh_in_the_funds_own_claims_by_credibility(world):
         "hospital stays, under 60: 30 claims in 9.0 member-years (3.333 a year), weighed at "
         f"{z}% against the national 0.13"
     ) in note
+
+
+def test_the_pdf_gives_back_the_thai_it_was_given(world, client):
+    """Through the reports' font set-up, SARA AM copies out as typed ("ตำบล", not "ตาบล")."""
+    import shutil
+    import subprocess
+
+    run_one(world, client, title="ตำบลน้ำคำ ทดลอง")
+    run = ProjectionRun.objects.get(fund=world.fund_a)
+    pdf = client.get(f"{home(world)}runs/{run.pk}/report.pdf").content
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "ตำบลน้ำคำ ทดลอง" in text
+    if shutil.which("pdftotext"):
+        out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+        assert "ตำบลน้ำคำ" in out.stdout.decode()
+
+
+def test_sources_are_cited_in_thai_on_thai_pages(world, client):
+    client.force_login(world.chair_a)
+    page = client.get(home(world)).content.decode()
+    assert "สำนักงานหลักประกันสุขภาพแห่งชาติ" in page and "กองประชากร" in page
+    assert "National Health Security Office" not in page
