@@ -175,7 +175,7 @@ def test_the_service_refuses_amounts_beyond_the_funds_maximum_and_the_ceiling(wo
     for amount in (VOUCHER, "1000000000.01", "10000000.01", DIGITS_31):
         with pytest.raises(ValidationError) as exc:
             entry_post(fund=fund, draft=_draft(fund, amount), actor=None, today=TODAY)
-        assert "Line 1" in " ".join(exc.value.messages)
+        assert "บรรทัดที่ 1" in " ".join(exc.value.messages)  # Thai, the default language
     assert not JournalLine.objects.filter(fund=fund).exists()
     entry_post(fund=fund, draft=_draft(fund, "10000000.00"), actor=None, today=TODAY)
     # The chair raises the fund's maximum: larger lines pass, never above the ceiling.

@@ -29,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from kongtun.core.spreadsheet import safe_row
 from kongtun.funds.models import Area, Fund
 from kongtun.funds.services import AreaInput, FundInput, fund_create
 from kongtun.imports.services import contributions_import, members_import
@@ -174,7 +175,7 @@ def _fund_build(
         w.writerow(
             ["ลำดับ", "เลขที่สมาชิก", "ชื่อ-สกุล", "เลขบัตรประชาชน", "วันเกิด", "หมู่ที่", "อาชีพ", "วันที่สมัคร"]
         )
-        w.writerows(register)
+        w.writerows(safe_row(r) for r in register)
     members_import(fund=fund, path=path, actor=None, today=today)
     # five years of monthly payments (30 baht; a few months missed), one book per year as a
     # treasurer keeps them (a book stays under the pages' 200,000-row import limit)
@@ -200,7 +201,7 @@ def _fund_build(
         with open(path, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["เลขที่สมาชิก", "วันที่ชำระ", "จำนวนเงิน"])
-            w.writerows(rows)
+            w.writerows(safe_row(r) for r in rows)
         contributions_import(fund=fund, path=path, actor=None, today=today)
     _books(fund, people, first_month, last_month, paid_in, rng=rng, today=today)
     _leavers(fund, people, today=today)
