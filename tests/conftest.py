@@ -18,6 +18,27 @@ from kongtun.members.services import BeneficiaryInput, MemberInput, member_creat
 # The browser tests (tests/e2e) run only through `make e2e`, which sets KONGTUN_E2E=1.
 collect_ignore = [] if os.environ.get("KONGTUN_E2E") == "1" else ["e2e"]
 
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With KONGTUN_DB_TESTS_ONLY=1 (CI's second run, on PostgreSQL) keep only the tests that
+    use a database: a test that never opens one (the pure regulation engine, the projection's
+    numpy kernel, parsers) cannot behave differently on another database, and has already
+    run on SQLite in the same CI."""
+    if os.environ.get("KONGTUN_DB_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or bool(
+            _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 TODAY = dt.date(2026, 11, 25)
 PASSWORD = "test-pass-123"
 
