@@ -616,7 +616,7 @@ def arrears_apply_rule(
         .prefetch_related("status_changes")
         .order_by("number")
     )
-    found = histories(members, on=on)
+    found = histories(members, on=on, with_claims=False)
     suspended = []
     for member in members:
         crossed = arrears_crossed_on(
