@@ -64,6 +64,11 @@ class ClaimIn(Schema):
     subject_sex: str = ""
     cause: str = ""
     note: str = ""
+    #: Asked for only by the benefits that read them (``claims.services.detail_fields``).
+    days: int | None = None
+    discharge_date: dt.date | None = None
+    marital_status: str = ""
+    children_birth_dates: list[dt.date] | None = None
 
 
 class ClaimFileIn(ClaimIn):
@@ -373,6 +378,14 @@ def _input(access: FundAccess, payload: ClaimIn) -> ClaimInput:
         subject_sex=payload.subject_sex,
         cause=payload.cause,
         note=payload.note,
+        days=payload.days,
+        discharge_date=payload.discharge_date,
+        marital_status=payload.marital_status,
+        children_birth_dates=(
+            tuple(payload.children_birth_dates)
+            if payload.children_birth_dates is not None
+            else None
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from kongtun.claims.models import ClaimStatus, Payout, Relative, ReviewAction
 from kongtun.claims.services import DETAIL_NAMES, EVIDENCE_MAX_BYTES, ClaimInput
 from kongtun.core.concurrency import IdempotentFormMixin
 from kongtun.core.forms import BahtField, ThaiDateField
+from kongtun.core.thaidates import DateParseError, parse_date
 from kongtun.funds.models import Fund, Village
 from kongtun.governance.forms import ResolutionSelect
 from kongtun.governance.models import Resolution
@@ -25,6 +26,16 @@ SCHOOL_LEVELS = [
     ("vocational", _("vocational certificate")),
     ("university_entry", _("entered a public university")),
     ("bachelor", _("bachelor's degree")),
+]
+
+
+MARITAL_CHOICES = [
+    ("", "—"),
+    ("single", _("single")),
+    ("married", _("married")),
+    ("widowed", _("widowed")),
+    ("divorced", _("divorced")),
+    ("separated", _("separated")),
 ]
 
 
@@ -64,6 +75,22 @@ class ClaimForm(forms.Form):
     school_level = forms.ChoiceField(label=_("school level"), required=False, choices=SCHOOL_LEVELS)
     disability_level = forms.CharField(label=_("disability level"), required=False, max_length=40)
     cause = forms.CharField(label=_("cause or illness"), required=False, max_length=200)
+    days = forms.IntegerField(label=_("days claimed"), required=False, min_value=1, max_value=366)
+    discharge_date = ThaiDateField(
+        label=_("discharged from hospital on"),
+        required=False,
+        help_text=_("The filing deadline counts from this day."),
+    )
+    marital_status = forms.ChoiceField(
+        label=_("marital status"), required=False, choices=MARITAL_CHOICES
+    )
+    children_birth_dates = forms.CharField(
+        label=_("children's birth dates"),
+        required=False,
+        max_length=400,
+        help_text=_("One date per line (or separated by commas); empty when there are none."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     note = forms.CharField(
         label=_("note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -81,9 +108,24 @@ class ClaimForm(forms.Form):
         #: shown (the others are rendered hidden, for the page's script to switch) and kept.
         code = (self.data.get("benefit") if self.is_bound else self.initial.get("benefit")) or ""
         self.shown = (needs or {}).get(str(code), frozenset())
-        for name in ("nights", "children", "months"):
+        for name in ("nights", "children", "months", "days"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1"})
         self.fields["member_number"].widget.attrs.update({"autocomplete": "off"})
+
+    def clean_children_birth_dates(self) -> tuple[dt.date, ...]:
+        """Dates as people type them (Buddhist or Christian era), one per line or comma."""
+        text = self.cleaned_data.get("children_birth_dates") or ""
+        out = []
+        for n, part in enumerate(p.strip() for p in text.replace(",", "\n").splitlines()):
+            if not part:
+                continue
+            try:
+                out.append(parse_date(part))
+            except DateParseError:
+                raise forms.ValidationError(
+                    _("Date %(n)s (%(text)s) is not a date."), params={"n": n + 1, "text": part}
+                ) from None
+        return tuple(out)
 
     def clean(self) -> dict[str, Any]:
         d = super().clean()
@@ -110,6 +152,15 @@ class ClaimForm(forms.Form):
             subject_sex=d.get("subject_sex") or "",
             cause=d.get("cause") or "",
             note=d.get("note") or "",
+            days=d.get("days"),
+            discharge_date=d.get("discharge_date"),
+            marital_status=d.get("marital_status") or "",
+            # Asked for: an empty list means "no children", a condition's answer.
+            children_birth_dates=(
+                d.get("children_birth_dates") or ()
+                if "children_birth_dates" in self.shown
+                else None
+            ),
         )
 
 

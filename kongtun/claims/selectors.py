@@ -62,8 +62,9 @@ def benefit_needs(*, fund: Fund) -> dict[str, frozenset[str]]:
     for v in RegulationVersion.objects.filter(fund=fund, status="approved").order_by(
         "-effective_date"
     ):
-        for b in regulation_of(v).benefits:
-            needs.setdefault(b.code, detail_fields(b))
+        reg = regulation_of(v)
+        for b in reg.benefits:
+            needs.setdefault(b.code, detail_fields(b, reg))
     return needs
 
 

@@ -79,6 +79,10 @@ DETAIL_FIELDS = {
     "subject_birth_date": "subject_birth_date",
     "subject_sex": "subject_sex",
     "grade_average": "grade_average",
+    "days": "days",
+    "discharge_date": "discharge_date",
+    "marital_status": "marital_status",
+    "children_birth_dates": "children_birth_dates",
 }
 #: Details a claim form may ask for; ``detail_fields`` says which one benefit needs.
 DETAIL_NAMES = frozenset(
@@ -93,22 +97,40 @@ DETAIL_NAMES = frozenset(
         "school_level",
         "disability_level",
         "cause",
+        "days",
+        "discharge_date",
+        "marital_status",
+        "children_birth_dates",
     }
 )
+#: The subject's marital status, as the engine reads it (``Conditions.marital_status``).
+MARITAL_STATUSES = ("single", "married", "widowed", "divorced", "separated")
 _CAUSE_KINDS = {"hospital", "outpatient", "death", "disability", "disaster", "other"}
 
 
-def detail_fields(benefit: Any) -> frozenset[str]:
+def detail_fields(benefit: Any, regulation: Any = None) -> frozenset[str]:
     """What a claim for ``benefit`` asks for besides the member, the date and whose event it
-    is: nights for a hospital stay, the grade and school level only for a scholarship, the
-    relative's details only when the benefit covers relatives … The form shows only these,
-    and drops anything else sent (``ClaimForm``)."""
+    is: nights for a hospital stay, days for a benefit paid per day, the discharge date when
+    the filing deadline counts from it, marital status and children's birth dates when a
+    condition reads them, the grade and school level only for a scholarship, the relative's
+    details only when the benefit covers relatives … The form shows only these, and drops
+    anything else sent (``ClaimForm``). ``regulation`` gives the fund-wide filing deadline a
+    benefit without its own follows (decision 0020)."""
     if benefit is None:
         return frozenset()
     need = set()
-    unit = {"night": "nights", "child": "children", "month": "months"}.get(benefit.per)
+    unit = {"night": "nights", "child": "children", "month": "months", "day": "days"}.get(
+        benefit.per
+    )
     if unit and not (unit == "months" and getattr(benefit, "recurring", None)):
         need.add(unit)
+    for part in getattr(benefit, "parts", ()):
+        need |= {"night": {"nights"}, "day": {"days"}}.get(part.per, set())
+    deadline = benefit.filing_deadline or (
+        regulation.membership.filing_deadline if regulation is not None else None
+    )
+    if deadline is not None and deadline.counted_from == "discharge":
+        need.add("discharge_date")
     if any(r.relative != "self" for r in benefit.relatives):
         need |= {"subject_name", "subject_birth_date", "subject_sex"}
     conditions = benefit.conditions
@@ -123,6 +145,12 @@ def detail_fields(benefit: Any) -> frozenset[str]:
         need.add("disability_level")
     if benefit.kind in _CAUSE_KINDS:
         need.add("cause")
+    if conditions and conditions.marital_status:
+        need.add("marital_status")
+    if conditions and (
+        conditions.has_children is not None or conditions.has_minor_child is not None
+    ):
+        need.add("children_birth_dates")
     return frozenset(need)
 
 
@@ -173,22 +201,30 @@ class ClaimInput:
     subject_sex: str = ""
     cause: str = ""
     note: str = ""
+    days: int | None = None
+    discharge_date: dt.date | None = None
+    marital_status: str = ""
+    children_birth_dates: tuple[dt.date, ...] | None = None
 
     def details(self) -> dict[str, Any]:
         """The JSON stored with the claim (only what was given)."""
         out: dict[str, Any] = {}
-        for key in ("nights", "children", "months"):
+        for key in ("nights", "children", "months", "days"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.grade_average is not None:
             out["grade_average"] = str(self.grade_average)
-        if self.subject_birth_date is not None:
-            out["subject_birth_date"] = self.subject_birth_date.isoformat()
+        for key in ("subject_birth_date", "discharge_date"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key).isoformat()
+        if self.children_birth_dates is not None:
+            out["children_birth_dates"] = [d.isoformat() for d in self.children_birth_dates]
         for key in (
             "school_level",
             "disability_level",
             "subject_name",
             "subject_sex",
+            "marital_status",
             "cause",
             "note",
         ):
@@ -205,17 +241,21 @@ class ClaimInput:
             "event_date": claim.event_date,
             "relative": claim.relative,
         }
-        for key in ("nights", "children", "months"):
+        for key in ("nights", "children", "months", "days"):
             values[key] = d.get(key)
         values["grade_average"] = Decimal(d["grade_average"]) if d.get("grade_average") else None
-        values["subject_birth_date"] = (
-            dt.date.fromisoformat(d["subject_birth_date"]) if d.get("subject_birth_date") else None
-        )
+        for key in ("subject_birth_date", "discharge_date"):
+            values[key] = dt.date.fromisoformat(d[key]) if d.get(key) else None
+        if d.get("children_birth_dates") is not None:
+            values["children_birth_dates"] = tuple(
+                dt.date.fromisoformat(x) for x in d["children_birth_dates"]
+            )
         for key in (
             "school_level",
             "disability_level",
             "subject_name",
             "subject_sex",
+            "marital_status",
             "cause",
             "note",
         ):
@@ -242,6 +282,10 @@ def event_of(data: ClaimInput, *, as_of: dt.date, filed_on: dt.date | None = Non
         disability_level=data.disability_level or None,
         subject_birth_date=data.subject_birth_date,
         subject_sex=data.subject_sex or None,  # type: ignore[arg-type]
+        days=data.days,
+        discharge_date=data.discharge_date,
+        marital_status=data.marital_status or None,
+        children_birth_dates=data.children_birth_dates,
     )
 
 
@@ -293,7 +337,13 @@ def claim_preview(
         errors["event_date"] = [_("Please enter a date.")]
     elif data.event_date > today:
         errors["event_date"] = [_("The event date is in the future.")]
-    for key in ("nights", "children", "months"):
+    if data.marital_status and data.marital_status not in MARITAL_STATUSES:
+        errors["marital_status"] = [
+            _("Choose one of: %(values)s.") % {"values": ", ".join(MARITAL_STATUSES)}
+        ]
+    if data.discharge_date and data.event_date and data.discharge_date < data.event_date:
+        errors["discharge_date"] = [_("The discharge date is before the event date.")]
+    for key in ("nights", "children", "months", "days"):
         value = getattr(data, key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             errors[key] = [_("Give a whole number.")]

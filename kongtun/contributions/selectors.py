@@ -4,13 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from kongtun.contributions.models import ContributionPayment, PlanAssignment
 from kongtun.contributions.services import arrears_rule, month_index, month_start
 from kongtun.funds.models import Fund
 from kongtun.members.models import Member, MemberStatus
 from kongtun.regulations.engine.arrears import arrears_on
+
+
+def _arrears_members(fund: Fund, as_of: dt.date) -> QuerySet[Member]:
+    return Member.objects.filter(
+        fund=fund,
+        status__in=[MemberStatus.ACTIVE, MemberStatus.SUSPENDED],
+        join_date__lte=as_of,
+    )
+
+
+def arrears_count(*, fund: Fund, as_of: dt.date) -> int:
+    """How many members ``arrears_list`` lists, by the same ``arrears_on``, without what only
+    the list shows (plans, last payments, villages, past claims): for the overview's figure."""
+    from kongtun.regulations.history import histories
+
+    rule = arrears_rule(fund, as_of)
+    counted_from = rule.counted_from if rule else "join"
+    members = list(_arrears_members(fund, as_of).only("id", "join_date", "birth_date", "sex"))
+    found = histories(members, on=as_of, with_claims=False)
+    return sum(
+        1
+        for m in members
+        if arrears_on(found[m.pk], as_of, counted_from=counted_from).unpaid > 0  # type: ignore[arg-type]
+    )
 
 
 def arrears_list(*, fund: Fund, as_of: dt.date) -> list[dict]:
@@ -37,14 +61,8 @@ def arrears_list(*, fund: Fund, as_of: dt.date) -> list[dict]:
     )
     rule = arrears_rule(fund, as_of)
     counted_from = rule.counted_from if rule else "join"
-    members = list(
-        Member.objects.filter(
-            fund=fund,
-            status__in=[MemberStatus.ACTIVE, MemberStatus.SUSPENDED],
-            join_date__lte=as_of,
-        ).select_related("village")
-    )
-    found = histories(members, on=as_of)
+    members = list(_arrears_members(fund, as_of).select_related("village"))
+    found = histories(members, on=as_of, with_claims=False)
     rows = []
     for member in members:
         count = arrears_on(found[member.pk], as_of, counted_from=counted_from)  # type: ignore[arg-type]

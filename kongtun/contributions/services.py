@@ -154,9 +154,9 @@ def plan_of(member: Member, on: dt.date) -> ContributionPlan | None:
 def member_arrears(
     member: Member, *, as_of: dt.date, history: MemberHistory | None = None
 ) -> Arrears:
-    """Periods due from the join month through ``as_of`` (paid at the start of each period)
-    against months covered by payments made on or before ``as_of``: ``arrears_on`` on the
-    member's history, as the claim check computes it."""
+    """Calendar months begun from the join month through ``as_of`` against months covered by
+    payments made on or before ``as_of``: ``arrears_on`` on the member's history, as the claim
+    check computes it; the plan turns unpaid months into periods and an amount."""
     from kongtun.regulations.history import member_history
 
     history = history or member_history(member, on=as_of)
@@ -616,7 +616,7 @@ def arrears_apply_rule(
         .prefetch_related("status_changes")
         .order_by("number")
     )
-    found = histories(members, on=on)
+    found = histories(members, on=on, with_claims=False)
     suspended = []
     for member in members:
         crossed = arrears_crossed_on(

@@ -27,7 +27,7 @@ from kongtun.contributions.forms import (
     VoidForm,
 )
 from kongtun.contributions.models import ContributionPlan, Receipt
-from kongtun.contributions.selectors import arrears_list
+from kongtun.contributions.selectors import arrears_count, arrears_list
 from kongtun.contributions.services import (
     PaymentInput,
     arrears_apply_rule,
@@ -86,7 +86,7 @@ def overview(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "plans": access.fund.contribution_plans.all(),
             "policy": policy_of(access.fund),
             "rule": arrears_rule(access.fund, today),
-            "arrears_count": len(arrears_list(fund=access.fund, as_of=today)),
+            "arrears_count": arrears_count(fund=access.fund, as_of=today),
             "recent": _receipts_for(
                 access,
                 Receipt.objects.filter(fund=access.fund)

@@ -26,9 +26,12 @@ def histories(
     *,
     on: dt.date | None = None,
     exclude_claims: Iterable[int] = (),
+    with_claims: bool = True,
 ) -> dict[int, MemberHistory]:
     """``{member_id: MemberHistory}``. ``on`` picks the contribution plan in force that day
-    (default: the latest); ``exclude_claims`` leaves out the claims being decided."""
+    (default: the latest); ``exclude_claims`` leaves out the claims being decided;
+    ``with_claims=False`` skips the past claims (the heaviest query) for reads that never
+    look at them, such as the arrears count."""
     ids = [m.pk for m in members]
     payments: dict[int, list[Payment]] = defaultdict(list)
     for member_id, paid_on, months, amount in (
@@ -59,21 +62,25 @@ def histories(
 
     claims: dict[int, list[PastClaim]] = defaultdict(list)
     granted = (
-        Claim.objects.filter(member_id__in=ids, status__in=GRANTED)
-        .exclude(pk__in=list(exclude_claims))
-        .annotate(
-            used=Coalesce(
-                Subquery(
-                    Payout.objects.filter(claim=OuterRef("pk"), voided_at__isnull=True).values(
-                        "amount"
-                    )[:1]
-                ),
-                F("amount_approved"),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
+        ()
+        if not with_claims
+        else (
+            Claim.objects.filter(member_id__in=ids, status__in=GRANTED)
+            .exclude(pk__in=list(exclude_claims))
+            .annotate(
+                used=Coalesce(
+                    Subquery(
+                        Payout.objects.filter(claim=OuterRef("pk"), voided_at__isnull=True).values(
+                            "amount"
+                        )[:1]
+                    ),
+                    F("amount_approved"),
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                )
             )
+            .order_by("event_date", "id")
+            .values_list("member_id", "benefit", "event_date", "used", "units")
         )
-        .order_by("event_date", "id")
-        .values_list("member_id", "benefit", "event_date", "used", "units")
     )
     for member_id, benefit, event_date, used, units in granted:
         claims[member_id].append(PastClaim(benefit, event_date, Decimal(used), max(1, units)))

@@ -332,3 +332,40 @@ def test_the_demo_bills_nobody_from_the_day_they_left(world):
     contributions_demo.step(world.fund_a, rng=random.Random(1), today=TODAY)
     assert not ContributionPayment.objects.filter(member=leaver).exists()
     assert ContributionPayment.objects.filter(member=world.members_a[0]).exists()
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(2015, 3, 31), dt.date(2015, 4, 1), dt.date(2016, 3, 1), dt.date(2016, 9, 1)]
+)
+def test_the_overview_counts_the_members_the_arrears_page_lists(
+    fund, world, client, day, django_assert_max_num_queries
+):
+    from kongtun.contributions.selectors import arrears_count, arrears_list
+    from tests.claims.helpers import approved
+
+    approved(fund)
+    m, yearly, _never = world.members_a
+    pay(fund, m.number, "30")  # March 2015
+    pay(fund, yearly.number, "360")  # March 2015 - February 2016
+    listed = arrears_list(fund=fund, as_of=day)
+    with django_assert_max_num_queries(5):  # rule, members, payments, changes, plans
+        counted = arrears_count(fund=fund, as_of=day)
+    assert counted == len(listed)
+    if day == dt.date(2016, 3, 1):  # the yearly payer's unpaid year has just begun: 1 month
+        [row] = [r for r in listed if r["member"] == yearly]
+        assert (row["months_unpaid"], row["over_limit"]) == (1, False)
+
+
+def test_the_overview_shows_the_count(fund, world, client):
+    from kongtun.contributions.selectors import arrears_list
+
+    client.force_login(world.chair_a)
+    pay(fund, world.members_a[0].number, "30")
+    page = client.get(f"/f/{fund.pk}/contributions/").content.decode()
+    from django.utils import timezone
+
+    n = len(arrears_list(fund=fund, as_of=timezone.localdate()))
+    assert n > 0
+    assert (
+        f'<span class="num">{n}</span><span><a href="/f/{fund.pk}/contributions/arrears/"' in page
+    )

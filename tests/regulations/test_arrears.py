@@ -34,12 +34,30 @@ def test_calendar_months_from_the_join_month():
     assert arrears_on(h, JOIN - timedelta(days=1)).due == 0
 
 
-def test_quarterly_periods_and_nothing_due_after_resigning():
+def test_quarterly_payers_owe_the_months_begun_and_nothing_after_resigning():
     h = history([(JOIN, 3)], plan=3, changes=[(date(2020, 6, 10), "resigned")])
     assert arrears_on(h, date(2020, 3, 31)).unpaid == 0
-    a = arrears_on(h, date(2020, 4, 1))
-    assert (a.due, a.paid, a.unpaid, a.periods_unpaid) == (6, 3, 3, 1)
+    a = arrears_on(h, date(2020, 4, 1))  # April begun: one month, not the whole quarter
+    assert (a.due, a.paid, a.unpaid, a.periods_due, a.periods_paid, a.periods_unpaid) == (
+        4,
+        3,
+        1,
+        2,
+        1,
+        1,
+    )
+    assert arrears_on(h, date(2020, 6, 1)).unpaid == 3
     assert arrears_on(h, date(2024, 1, 1)).due == 6  # resigned in June: nothing more falls due
+
+
+def test_a_yearly_payer_on_the_first_day_of_an_unpaid_year_owes_one_month():
+    h = history([(JOIN, 12)], plan=12)  # January-December 2020 paid
+    first = arrears_on(h, date(2021, 1, 1))
+    assert (first.unpaid, first.periods_unpaid) == (1, 1)
+    assert not first.over(6)  # THANEUN: "more than 6 months" is not reached on day one
+    assert not arrears_on(h, date(2021, 6, 30)).over(6)  # six months begun: not more than 6
+    assert arrears_on(h, date(2021, 7, 1)).unpaid == 7 and arrears_on(h, date(2021, 7, 1)).over(6)
+    assert arrears_crossed_on(h, date(2021, 12, 31), max_months=6) == date(2021, 7, 1)
 
 
 def test_the_limit_is_crossed_on_the_first_day_of_the_month_that_makes_it_more():
@@ -85,10 +103,28 @@ def test_the_crossing_day_starts_an_unbroken_run_over_the_limit(payments, plan, 
 @settings(max_examples=200, deadline=None)
 @given(
     payments=st.lists(st.tuples(days, st.integers(1, 12)), max_size=6),
+    plan=st.sampled_from([1, 3, 6, 12]),
     extra=st.integers(1, 60),
     on=days,
 )
-def test_paying_more_never_raises_the_arrears(payments, extra, on):
-    before = arrears_on(history(payments), on).unpaid
-    after = arrears_on(history([*payments, (JOIN, extra)]), on).unpaid
+def test_paying_more_never_raises_the_arrears(payments, plan, extra, on):
+    before = arrears_on(history(payments, plan=plan), on).unpaid
+    after = arrears_on(history([*payments, (JOIN, extra)], plan=plan), on).unpaid
     assert after <= before
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    payments=st.lists(st.tuples(days, st.integers(1, 12)), max_size=6),
+    plan=st.sampled_from([1, 3, 6, 12]),
+    on=days,
+)
+def test_the_plan_says_how_one_pays_not_how_much_is_owed(payments, plan, on):
+    """Months begun do not depend on the plan; nothing unpaid is more than the months begun;
+    the periods add up (due = paid + unpaid) on every page that shows them."""
+    a = arrears_on(history(payments, plan=plan), on)
+    assert a.due == arrears_on(history(payments), on).due
+    assert a.due == (on.year - JOIN.year) * 12 + on.month - JOIN.month + 1
+    assert 0 <= a.unpaid <= a.due
+    assert a.periods_due == a.periods_paid + a.periods_unpaid
+    assert a.periods_unpaid == -(-a.unpaid // plan)

@@ -211,12 +211,14 @@ ARREARS = reg(
         (1, 1, date(2024, 1, 1), 1, True),  # the first month is due on the join date
         (1, 1, date(2024, 4, 30), 4, True),  # 3 unpaid: not "more than 3"
         (1, 1, date(2024, 5, 1), 5, False),  # 4 unpaid
-        (3, 3, date(2024, 4, 1), 6, True),  # quarterly: the second quarter is due, 3 unpaid
-        (3, 3, date(2024, 7, 1), 9, False),
+        (3, 3, date(2024, 4, 1), 4, True),  # quarterly: April begun, 1 unpaid
+        (3, 3, date(2024, 7, 1), 7, False),  # April..July: 4 unpaid
         (12, 12, date(2024, 12, 31), 12, True),
+        (12, 12, date(2025, 1, 1), 13, True),  # a yearly payer's unpaid year: 1 month, not 12
+        (12, 12, date(2025, 4, 1), 16, False),  # January..April begun unpaid: more than 3
     ],
 )
-def test_arrears_counts_periods_due_in_advance(
+def test_arrears_counts_months_begun(
     plan: int, months_paid: int, on: date, due: int, ok: bool
 ) -> None:
     join = date(2024, 1, 1)

@@ -4,12 +4,14 @@ The claim check (``decide``'s ``arrears`` step), the contributions pages (a memb
 arrears list, the statement) and the suspension rule all call :func:`arrears_on`, so the same
 member on the same day has the same count everywhere. Pure: no database, no clock.
 
-The rule, in the contribution book's own periods: contributions are due at the start of each
-period (a plan of ``plan_months`` months), counted in calendar months from the anchor's month
-(the join date, or the first payment when the regulation says so). The first period is due on
-the anchor day itself. Paid = months covered by payments made on or before the day (a payment
-ahead covers later months, so it lowers arrears; it never counts as membership time). Nothing
-more falls due after the member died or resigned.
+The rule, in the contribution book's own calendar months: a month is due once it has begun,
+counted from the anchor's month (the join date, or the first payment when the regulation says
+so); the anchor's month is begun on the anchor day itself. The plan (``plan_months``) says how
+a member pays, not what is owed: a yearly payer on the first day of an unpaid year owes one
+month, not twelve, because funds mean "ค้างส่งเกิน N เดือน" as months that have passed unpaid
+(decision 0021). Paid = months covered by payments made on or before the day (a payment ahead
+covers later months, so it lowers arrears; it never counts as membership time). Nothing more
+falls due after the member died or resigned.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def _month(d: date) -> int:
 
 @dataclass(frozen=True, slots=True)
 class ArrearsCount:
-    """Months due and paid on ``on`` (whole plan periods, each due at its start)."""
+    """Months due (begun) and paid on ``on``; periods are the plan's, for the amount owed."""
 
     on: date
     plan_months: int
@@ -45,11 +47,13 @@ class ArrearsCount:
 
     @property
     def periods_due(self) -> int:
-        return self.due // self.plan_months
+        """Plan periods begun (a period with any begun month counts)."""
+        return -(-self.due // self.plan_months)
 
     @property
     def periods_paid(self) -> int:
-        return min(self.paid, self.due) // self.plan_months
+        """Begun periods not owed, so that due = paid + unpaid on every page."""
+        return self.periods_due - self.periods_unpaid
 
     @property
     def periods_unpaid(self) -> int:
@@ -82,11 +86,11 @@ def _anchor(history: MemberHistory, counted_from: CountedFrom, on: date) -> date
     return history.join_date
 
 
-def _due(anchor: date | None, day: date, plan: int) -> int:
+def _due(anchor: date | None, day: date) -> int:
+    """Calendar months begun from the anchor's month through ``day``'s."""
     if anchor is None or day < anchor:
         return 0
-    elapsed = _month(day) - _month(anchor) + 1
-    return -(-elapsed // plan) * plan
+    return _month(day) - _month(anchor) + 1
 
 
 def _paid(history: MemberHistory, day: date) -> int:
@@ -103,7 +107,7 @@ def arrears_on(
     return ArrearsCount(
         on=on,
         plan_months=plan,
-        due=_due(_anchor(history, counted_from, on), until, plan),
+        due=_due(_anchor(history, counted_from, on), until),
         paid=_paid(history, on),
     )
 
@@ -116,25 +120,24 @@ def arrears_crossed_on(
     counted_from: CountedFrom = "join",
 ) -> date | None:
     """The day the member last went over ``max_months`` unpaid months and stayed over through
-    ``on`` (None when not over on ``on``). Months fall due only at period starts and payments
-    only lower the count, so the answer is a period start: the latest one before which the
-    member was within the limit."""
+    ``on`` (None when not over on ``on``). Months fall due only on the anchor day and on the
+    first of each later month, and payments only lower the count, so the answer is one of those
+    days: the latest one before which the member was within the limit."""
     if not arrears_on(history, on, counted_from=counted_from).over(max_months):
         return None
-    plan = max(1, history.plan_months)
     anchor = _anchor(history, counted_from, on)
     assert anchor is not None  # over the limit means something fell due
     end = arrears_ended_on(history)
     last = on if end is None else min(on, end)
     starts = [anchor]
-    k = plan
+    k = 1
     while True:
         m = _month(anchor) + k
         start = date(m // 12, m % 12 + 1, 1)
         if start > last:
             break
         starts.append(start)
-        k += plan
+        k += 1
     for start in reversed(starts):
         if start == anchor:
             return anchor
