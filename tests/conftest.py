@@ -18,7 +18,13 @@ from kongtun.members.services import BeneficiaryInput, MemberInput, member_creat
 # The browser tests (tests/e2e) run only through `make e2e`, which sets KONGTUN_E2E=1.
 collect_ignore = [] if os.environ.get("KONGTUN_E2E") == "1" else ["e2e"]
 
-_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
 
 
 def pytest_collection_modifyitems(config, items):
