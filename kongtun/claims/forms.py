@@ -197,6 +197,22 @@ class ReviewForm(forms.Form):
             self.fields["resolution"] = select
 
 
+class DeadlineExceptionForm(IdempotentFormMixin, forms.Form):
+    """The committee's resolution accepting a claim filed after the deadline."""
+
+    def __init__(self, *args: Any, fund: Fund, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"] = ResolutionSelect(
+            fund=fund,
+            on_or_before=today,
+            topic_first=Resolution.Topic.CLAIMS,
+            first_label=_("Resolutions on claims"),
+            others_label=_("Other resolutions"),
+            label=_("resolution of the meeting"),
+            help_text=_("The committee's resolution accepting this claim although filed late."),
+        )
+
+
 class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("file"),

@@ -205,6 +205,10 @@ class ClaimInput:
     discharge_date: dt.date | None = None
     marital_status: str = ""
     children_birth_dates: tuple[dt.date, ...] | None = None
+    #: The committee accepted the claim after the filing deadline by this resolution (its
+    #: label, named in the trace, and its id): set only by ``claim_deadline_exception``.
+    deadline_resolution: str = ""
+    deadline_resolution_id: int | None = None
 
     def details(self) -> dict[str, Any]:
         """The JSON stored with the claim (only what was given)."""
@@ -219,6 +223,9 @@ class ClaimInput:
                 out[key] = getattr(self, key).isoformat()
         if self.children_birth_dates is not None:
             out["children_birth_dates"] = [d.isoformat() for d in self.children_birth_dates]
+        if self.deadline_resolution:
+            out["deadline_resolution"] = self.deadline_resolution
+            out["deadline_resolution_id"] = self.deadline_resolution_id
         for key in (
             "school_level",
             "disability_level",
@@ -260,6 +267,8 @@ class ClaimInput:
             "note",
         ):
             values[key] = d.get(key, "")
+        values["deadline_resolution"] = d.get("deadline_resolution", "")
+        values["deadline_resolution_id"] = d.get("deadline_resolution_id")
         values.update(changes)
         return cls(**values)
 
@@ -286,6 +295,8 @@ def event_of(data: ClaimInput, *, as_of: dt.date, filed_on: dt.date | None = Non
         discharge_date=data.discharge_date,
         marital_status=data.marital_status or None,
         children_birth_dates=data.children_birth_dates,
+        deadline_exception=bool(data.deadline_resolution),
+        deadline_resolution=data.deadline_resolution,
     )
 
 
@@ -816,9 +827,17 @@ def claim_redecide(
     today = today or timezone.localdate()
     claim = Claim.objects.select_for_update(of=("self",)).select_related("member").get(pk=claim.pk)
     _check_open(claim)
-    data = data or ClaimInput.from_claim(claim)
+    kept = ClaimInput.from_claim(claim)
+    data = data or kept
     data = ClaimInput(
-        **{**data.__dict__, "member_number": claim.member.number, "benefit": claim.benefit}
+        **{
+            **data.__dict__,
+            "member_number": claim.member.number,
+            "benefit": claim.benefit,
+            # corrected details do not drop an exception the committee recorded
+            "deadline_resolution": kept.deadline_resolution,
+            "deadline_resolution_id": kept.deadline_resolution_id,
+        }
     )
     preview = claim_preview(
         fund=claim.fund,
@@ -830,6 +849,57 @@ def claim_redecide(
     _snapshot(claim, preview)
     claim.event_date = data.event_date
     claim.relative = data.relative or "self"
+    claim.details = data.details()
+    claim.round += 1
+    claim.status = ClaimStatus.SUBMITTED
+    claim.save()
+    return claim
+
+
+#: Claims that can no longer be accepted late: the money is decided or gone.
+_SETTLED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
+
+
+def failed_deadline(claim: Claim) -> bool:
+    """The claim's decision failed at the filing-deadline step (an exception could help)."""
+    return any(s.get("code") == "filing_deadline" and not s.get("ok") for s in claim.trace or [])
+
+
+@retry_transient
+@transaction.atomic
+def claim_deadline_exception(
+    *,
+    claim: Claim,
+    resolution: Resolution,
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
+) -> Claim:
+    """Record the committee's resolution accepting a claim filed after the regulation's
+    deadline (issue 14) and decide it again: from then on the engine passes the deadline step
+    and the trace names the resolution. Only for a claim refused at that step and not yet
+    approved or paid; a rejected one goes back to the committee in a new round."""
+    fund_lock(claim.fund_id)
+    today = today or timezone.localdate()
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("member").get(pk=claim.pk)
+    if claim.status in _SETTLED or not failed_deadline(claim):
+        raise ValidationError(
+            {
+                "resolution": [
+                    _(
+                        "Only a claim refused for being filed late, and not yet approved, "
+                        "can be accepted late."
+                    )
+                ]
+            }
+        )
+    found = _cited_resolution(claim, resolution, today)
+    with translation.override("th"):
+        label = f"{_('Resolution')} {found.display_number} {found.title}".strip()
+    data = ClaimInput.from_claim(claim, deadline_resolution=label, deadline_resolution_id=found.pk)
+    preview = claim_preview(
+        fund=claim.fund, data=data, today=today, exclude_claims=(claim.pk,), filed_on=claim.filed_on
+    )
+    _snapshot(claim, preview)
     claim.details = data.details()
     claim.round += 1
     claim.status = ClaimStatus.SUBMITTED

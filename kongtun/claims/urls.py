@@ -19,6 +19,11 @@ urlpatterns = [
         name="claim_evidence_file",
     ),
     path("<int:claim_id>/redecide/", views.claim_redecide_view, name="claim_redecide"),
+    path(
+        "<int:claim_id>/deadline-exception/",
+        views.claim_deadline_exception_view,
+        name="claim_deadline_exception",
+    ),
     path("<int:claim_id>/pay/", views.claim_pay_view, name="claim_pay"),
     path("<int:claim_id>/pay/cancel/", views.payout_void_view, name="claim_payout_void"),
     path("<int:claim_id>/voucher/", views.claim_voucher, name="claim_voucher"),

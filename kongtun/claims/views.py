@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from kongtun.claims.forms import (
     ClaimFilterForm,
     ClaimForm,
+    DeadlineExceptionForm,
     EvidenceForm,
     MonthForm,
     PaperEvidenceForm,
@@ -33,6 +34,7 @@ from kongtun.claims.selectors import benefit_choices, benefit_needs, claim_searc
 from kongtun.claims.services import (
     EVIDENCE_MAX_BYTES,
     approvals_in_round,
+    claim_deadline_exception,
     claim_file,
     claim_pay,
     claim_preview,
@@ -42,6 +44,7 @@ from kongtun.claims.services import (
     evidence_label,
     evidence_missing,
     evidence_seen_on_paper,
+    failed_deadline,
     is_claimant,
     payout_void,
     policy_of,
@@ -228,6 +231,7 @@ def _detail_page(
     evidence_form: EvidenceForm | None = None,
     pay_form: PayForm | None = None,
     void_form: PayoutVoidForm | None = None,
+    exception_form: DeadlineExceptionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     required = required_evidence(claim)
@@ -283,6 +287,12 @@ def _detail_page(
             "evidence_form": evidence_form or EvidenceForm(requirements=requirements),
             "paper_form": PaperEvidenceForm(requirements=requirements) if decider else None,
             "can_redecide": _can_redecide(access, claim),
+            "exception_form": exception_form
+            or (
+                DeadlineExceptionForm(fund=access.fund, today=timezone.localdate())
+                if _can_except(access, claim)
+                else None
+            ),
             "can_pay": can_pay,
             "pay_form": pay_form
             or PayForm(initial={"paid_on": timezone.localdate(), "amount": claim.amount_approved}),
@@ -425,6 +435,51 @@ def claim_redecide_view(request: HttpRequest, access: FundAccess, claim_id: int)
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+
+
+def _can_except(access: FundAccess, claim: Claim) -> bool:
+    """The committee may accept a claim refused only for being filed late (issue 14)."""
+    return (
+        access.can(Cap.DECIDE_CLAIMS)
+        and claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PAID)
+        and failed_deadline(claim)
+    )
+
+
+@fund_view(Cap.DECIDE_CLAIMS)
+@require_POST
+def claim_deadline_exception_view(
+    request: HttpRequest, access: FundAccess, claim_id: int
+) -> HttpResponse:
+    claim = _claim_or_404(access, claim_id)
+    if not _can_except(access, claim):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = DeadlineExceptionForm(request.POST, fund=access.fund, today=today)
+    if form.is_valid():
+        try:
+            claim, replayed = submit_once(
+                request,
+                fund_id=access.fund.pk,
+                scope="claims.deadline_exception",
+                action=lambda: claim_deadline_exception(
+                    claim=claim,
+                    resolution=form.cleaned_data["resolution"],
+                    actor=request.user,
+                    today=today,
+                ),
+                **as_pk(Claim),
+            )
+            if replayed:
+                messages.info(request, _("This was already saved; nothing was recorded twice."))
+            messages.success(
+                request,
+                _("The late filing is accepted by the resolution; the claim was decided again."),
+            )
+            return redirect("claim_detail", fund_id=access.fund.pk, claim_id=claim.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return _detail_page(request, access, claim, exception_form=form, status=400)
 
 
 @fund_view(Cap.RECORD_MONEY)
