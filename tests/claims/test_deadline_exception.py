@@ -144,3 +144,10 @@ def test_a_member_or_coordinator_cannot_record_an_exception(world, client, late,
         assert response.status_code in (403, 404)
     late.refresh_from_db()
     assert not late.eligible and late.round == 1
+
+
+def test_without_any_resolution_the_page_asks_to_record_one_first(world, client, late):
+    client.force_login(world.chair_a)
+    page = client.get(url(late)).content.decode()
+    assert FORM in page and "บันทึกการประชุมและมติก่อน" in page
+    assert 'name="resolution"' not in page
