@@ -157,8 +157,14 @@ ROLES = ["chair", "treasurer", "auditor", "member", "coordinator"]
 
 
 @pytest.fixture
-def built(world, make_user):
-    return build_fund(world, make_user)
+def built(world, make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    built = build_fund(world, make_user)
+    # The development sample is a row only; the crawl follows its link, so the file exists.
+    sample = settings.MEDIA_ROOT / "development" / str(built.fund.pk) / "sample.txt"
+    sample.parent.mkdir(parents=True)
+    sample.write_text("บันทึกการประชุม", encoding="utf-8")
+    return built
 
 
 def _user(role: str, world, make_user):

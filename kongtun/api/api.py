@@ -14,9 +14,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from kongtun.aar.api import router as aar_router
@@ -63,7 +66,45 @@ class BrowserSession(SessionAuth):
         return super()._get_key(request)  # raises 403 "CSRF check Failed" on a bad write
 
 
+class TextSafeParser(Parser):
+    """JSON and query strings without NUL characters: a text with one can be stored by no
+    database here (PostgreSQL refuses it outright), so the request is refused (ninja answers a
+    body the parser refuses with 400, a query string with 422), never a 500."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        data = super().parse_body(request)
+        _refuse_nul(data, ("body",))
+        return data
+
+    def parse_querydict(self, data, list_fields, request):  # type: ignore[no-untyped-def]
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(result, ("query",))
+        return result
+
+
+def _refuse_nul(value: object, loc: tuple) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NinjaValidationError(
+                [
+                    {
+                        "loc": list(loc),
+                        "msg": gettext("Text may not contain NUL characters."),
+                        "type": "value_error",
+                    }
+                ]
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, loc)
+            _refuse_nul(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _refuse_nul(item, (*loc, i))
+
+
 api = NinjaAPI(
+    parser=TextSafeParser(),
     title="Kongtun API",
     version="1",
     description="Community welfare funds: funds, members, claims and the books (read-only). "
