@@ -26,7 +26,9 @@ from tests.test_scoping import FUND_ROUTE, routes
 pytestmark = pytest.mark.django_db
 
 #: A Gregorian year standing alone: not part of an amount (1,950.00), a number (12026) or a code.
-CE_YEAR = re.compile(r"(?<![\d,./:\-])(19\d\d|20\d\d)(?![\d,]|\.\d)")
+CE_YEAR = re.compile(
+    r"(?<![\dA-Za-z,./:\-])(19\d\d|20\d\d)(?![\dA-Za-z,]|\.\d)"
+)  # not inside a code or a hash
 #: Two English words in a row: a message the Thai catalog does not translate.
 ENGLISH = re.compile(r"\b[A-Za-z][a-z]+(?:[ -][A-Za-z][a-z]+)+\b")
 #: Words a treasurer should not meet outside the auditors' disclosure.
