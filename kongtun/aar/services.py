@@ -389,10 +389,12 @@ def turns_parse(text: str) -> list[Turn]:
     return turns
 
 
-def _speaker_group(session: Session, speaker: str) -> tuple[Participant | None, str]:
+def _speaker_group(
+    participants: Iterable[Participant], speaker: str
+) -> tuple[Participant | None, str]:
     """Match a turn's speaker label to a named participant (by pseudonym or name), else to a
     target group named in the label."""
-    for p in session.participants.all():
+    for p in participants:
         if p.pseudonym and (speaker == p.pseudonym or (p.name and speaker == p.name)):
             return p, p.target_group
     lowered = speaker.lower()
@@ -464,8 +466,9 @@ def transcript_create(
 def turns_rebuild(*, transcript: Transcript) -> list[SpeakerTurn]:
     transcript.turns.all().delete()
     rows = []
+    participants = list(transcript.session.participants.all())  # once, not once per turn
     for turn in turns_parse(transcript.text):
-        participant, group = _speaker_group(transcript.session, turn.speaker)
+        participant, group = _speaker_group(participants, turn.speaker)
         rows.append(
             SpeakerTurn(
                 transcript=transcript,
