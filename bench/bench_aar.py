@@ -181,7 +181,6 @@ def main(argv: list[str] | None = None) -> int:
             "the same search segmenting every transcript with newmm at query time",
             baseline,
             digits=4,
-            speedup=round(baseline / ours, 1) if ours else None,
             transcripts=args.transcripts,
             characters=total_chars,
             occurrences=result.total,
