@@ -92,3 +92,38 @@ def test_the_cash_book_and_receipts_come_in_pages(world, many_receipts, client):
     assert "หน้า 1 จาก 3" in book
     receipts = client.get(f"/f/{fund.pk}/contributions/receipts/", {"per": "10"}).content.decode()
     assert "หน้า 1 จาก 3" in receipts
+
+
+def test_a_ledger_page_reads_its_own_lines_not_the_year(world, many_receipts, client):
+    """Issue 17: the cash account of a busy fund has 60,000 lines a year; a page must load
+    only its rows (and sum the ones before it in the database), yet show the same balances
+    as the whole period read at once."""
+    from django.db.models.signals import post_init
+
+    from kongtun.ledger.models import JournalLine
+    from kongtun.ledger.reports import account_ledger
+
+    fund = many_receipts
+    cash = account_for(fund, "cash")
+    whole = list(
+        account_ledger(account=cash, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))["rows"]
+    )
+    assert len(whole) == 24 and whole[-1].balance == Decimal("720.00")
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance)
+
+    post_init.connect(count, sender=JournalLine)
+    try:
+        client.force_login(world.treasurer_a)
+        page = client.get(
+            f"/f/{fund.pk}/books/accounts/{cash.pk}/",
+            {"start": "01/01/2569", "end": "31/12/2569", "per": "10", "page": "2"},
+        ).content.decode()
+    finally:
+        post_init.disconnect(count, sender=JournalLine)
+    assert len(loaded) <= 12  # the page's 10 lines and the two balances either side
+    # brought forward from line 10, carried forward after line 20, as the whole period says
+    assert f"{whole[9].balance:,}" in page and f"{whole[19].balance:,}" in page
+    assert "รวมในช่วงนี้" not in page  # totals only on the last page

@@ -7,8 +7,10 @@ Like the selectors, everything here comes from the journal lines (integer satang
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
@@ -155,12 +157,79 @@ class LedgerRow:
     balance: Decimal  # on the account's own side
 
 
+class RunningLines(Sequence):
+    """A period's lines in book order (date, entry number, line) with a running balance,
+    read from the database a slice at a time (issue 17): a page of an account with 60,000
+    lines a year reads its 50 lines and one sum of the lines before them, never the year.
+    ``row(line, running_satang)`` makes a page's row; ``hide_persons`` masks what is read."""
+
+    def __init__(
+        self,
+        lines: QuerySet[JournalLine],
+        opening_satang: int,
+        row: Callable[[JournalLine, int], Any],
+        *,
+        hide_persons: bool = False,
+    ) -> None:
+        self._lines = lines.order_by("date", "entry__seq", "id")
+        self._opening = opening_satang
+        self._row = row
+        self._hide = hide_persons
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._lines.count()
+        return self._count
+
+    def _rows(self, start: int, stop: int) -> list[Any]:
+        if stop <= start:
+            return []
+        before = self._lines.values("amount_satang")[:start] if start else None
+        running = self._opening + (
+            (before.aggregate(s=Sum("amount_satang"))["s"] or 0) if before is not None else 0
+        )
+        lines = list(self._lines[start:stop])
+        if self._hide:
+            lines = masking.mask_lines(lines)
+        rows = []
+        for line in lines:
+            running += line.amount_satang
+            rows.append(self._row(line, running))
+        return rows
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("RunningLines slices go forward one row at a time")
+            return self._rows(start, stop)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._rows(index, index + 1)[0]
+
+    def __iter__(self) -> Iterator[Any]:
+        size = 2_000
+        for start in range(0, len(self), size):
+            yield from self._rows(start, min(start + size, len(self)))
+
+    def totals(self) -> tuple[int, int]:
+        """Satang debited (positive) and credited (negative, as a positive number)."""
+        sums = self._lines.order_by().aggregate(
+            d=Sum("amount_satang", filter=Q(amount_satang__gt=0)),
+            c=Sum("amount_satang", filter=Q(amount_satang__lt=0)),
+        )
+        return sums["d"] or 0, -(sums["c"] or 0)
+
+
 def account_ledger(
     *, account: Account, start: dt.date, end: dt.date, hide_persons: bool = False
 ) -> dict:
     """One account's lines over a period with the opening, a running balance and the closing,
     read on the account's own side (income and liabilities as positive numbers); masked
-    (``ledger.masking``) with ``hide_persons``."""
+    (``ledger.masking``) with ``hide_persons``. ``rows`` are read a page at a time."""
     sign = 1 if account.debit_normal else -1
     before = (
         JournalLine.objects.filter(account=account, date__lt=start).aggregate(
@@ -168,24 +237,23 @@ def account_ledger(
         )["s"]
         or 0
     )
-    lines = (
-        JournalLine.objects.filter(account=account, date__gte=start, date__lte=end)
-        .select_related("entry", "member")
-        .order_by("date", "entry__seq", "id")
-    )
+    lines = JournalLine.objects.filter(
+        fund_id=account.fund_id, account=account, date__gte=start, date__lte=end
+    ).select_related("entry", "member")
     if hide_persons:
-        lines = masking.mask_lines(lines.select_related("entry__agency"))
-    running = before
-    rows = []
-    for line in lines:
-        running += line.amount_satang
-        rows.append(LedgerRow(line, line.debit, line.credit, satang_to_baht(sign * running)))
+        lines = lines.select_related("entry__agency")
+
+    def row(line: JournalLine, running: int) -> LedgerRow:
+        return LedgerRow(line, line.debit, line.credit, satang_to_baht(sign * running))
+
+    rows = RunningLines(lines, before, row, hide_persons=hide_persons)
+    debit, credit = rows.totals()
     return {
         "opening": satang_to_baht(sign * before),
         "rows": rows,
-        "total_debit": sum((r.debit or ZERO for r in rows), ZERO),
-        "total_credit": sum((r.credit or ZERO for r in rows), ZERO),
-        "closing": satang_to_baht(sign * running),
+        "total_debit": satang_to_baht(debit),
+        "total_credit": satang_to_baht(credit),
+        "closing": satang_to_baht(sign * (before + debit - credit)),
     }
 
 

@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import Account, AccountType, JournalLine, satang_to_baht
+from kongtun.ledger.reports import RunningLines
 
 
 @dataclass(frozen=True)
@@ -121,42 +122,32 @@ def cash_book(
         )["s"]
         or 0
     )
-    lines = (
-        JournalLine.objects.filter(fund=fund, account_id__in=ids, date__gte=start, date__lte=end)
-        .select_related("entry", "entry__agency", "account")
-        .order_by("date", "entry__seq", "id")
-    )
-    if hide_persons:
-        from kongtun.ledger.masking import mask_lines
+    lines = JournalLine.objects.filter(
+        fund=fund, account_id__in=ids, date__gte=start, date__lte=end
+    ).select_related("entry", "entry__agency", "account")
 
-        lines = mask_lines(lines)
-    running = opening
-    rows = []
-    for line in lines:
-        running += line.amount_satang
-        rows.append(
-            {
-                "date": line.date,
-                "seq": line.entry.seq,
-                "entry_id": line.entry_id,
-                "description": line.entry.description,
-                "document": line.entry.source_ref,
-                "account": line.account,
-                "money_in": satang_to_baht(line.amount_satang) if line.amount_satang > 0 else None,
-                "money_out": satang_to_baht(-line.amount_satang)
-                if line.amount_satang < 0
-                else None,
-                "balance": satang_to_baht(running),
-            }
-        )
-    total_in = sum((r["money_in"] or 0 for r in rows), Decimal("0.00"))
-    total_out = sum((r["money_out"] or 0 for r in rows), Decimal("0.00"))
+    def row(line: JournalLine, running: int) -> dict:
+        return {
+            "date": line.date,
+            "seq": line.entry.seq,
+            "entry_id": line.entry_id,
+            "description": line.entry.description,
+            "document": line.entry.source_ref,
+            "account": line.account,
+            "money_in": satang_to_baht(line.amount_satang) if line.amount_satang > 0 else None,
+            "money_out": satang_to_baht(-line.amount_satang) if line.amount_satang < 0 else None,
+            "balance": satang_to_baht(running),
+        }
+
+    # read a page at a time: a busy month's cash book is thousands of lines (issue 17)
+    rows = RunningLines(lines, opening, row, hide_persons=hide_persons)
+    money_in, money_out = rows.totals()
     return {
         "opening": satang_to_baht(opening),
         "rows": rows,
-        "total_in": total_in,
-        "total_out": total_out,
-        "closing": satang_to_baht(running),
+        "total_in": satang_to_baht(money_in),
+        "total_out": satang_to_baht(money_out),
+        "closing": satang_to_baht(opening + money_in - money_out),
     }
 
 
