@@ -126,10 +126,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "kongtun.wsgi.application"
 
+_DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kongtun.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kongtun.sqlite3'}"),
-        conn_max_age=0,
+        _DATABASE_URL,
+        # On PostgreSQL a worker keeps its connection between requests: a new backend per
+        # request costs a fork and a cold catalog cache on every page (issue 17). SQLite keeps
+        # 0: a restore swaps the file, and opening it is cheap.
+        conn_max_age=int(
+            os.environ.get(
+                "KONGTUN_DB_CONN_MAX_AGE", "0" if _DATABASE_URL.startswith("sqlite") else "300"
+            )
+        ),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
