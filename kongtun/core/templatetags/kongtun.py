@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django import template
@@ -96,9 +97,18 @@ _NAV = [
 NAV_VISIBLE = 4
 
 
+@functools.cache
+def _nav_capability(name: str) -> object:
+    """The capability the view behind a menu item requires: the same for every fund, so
+    resolved once per process, not on every page (the URL resolver walks every pattern)."""
+    from django.urls import resolve, reverse
+
+    return getattr(resolve(reverse(name, args=[1])).func, "required_capability", None)
+
+
 def nav_items(access: object, path: str) -> list[dict]:
     """The menu items this person may open, in order, the current section marked."""
-    from django.urls import NoReverseMatch, resolve, reverse
+    from django.urls import NoReverseMatch, reverse
 
     fund_id = access.fund.pk
     prefix = f"/f/{fund_id}/"
@@ -113,7 +123,7 @@ def nav_items(access: object, path: str) -> list[dict]:
                 continue
             section = ("me/", f"members/{access.member_id}/")  # it redirects to the record
         else:
-            cap = getattr(resolve(url).func, "required_capability", None)
+            cap = _nav_capability(name)
             if cap is not None and not access.can(cap):
                 continue
         rest = path[len(prefix) :] if path.startswith(prefix) else None
