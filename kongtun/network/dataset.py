@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from kongtun.core.spreadsheet import safe_row
 from kongtun.funds.models import Area, Fund
@@ -307,27 +307,43 @@ def network_dataset_build(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     members_per_fund: int | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> dict:
     """Build the network; returns the counts and seconds. Refused before anything is written
-    when the disk is too small."""
+    when the disk is too small. ``part=(k, j)`` builds only the funds numbered k modulo j, so
+    j processes can build one network side by side (``network_dataset --jobs j``); funds
+    already built are skipped, so an interrupted build resumes."""
     plan = dataset_check(scale)
     today = today or dt.date.today()
     per_fund = members_per_fund or plan.members // plan.funds
     start = time.perf_counter()
     payments = 0
-    first = Fund.objects.filter(short_code__startswith="SYN").count()
+    k, j = part
+    built = set(
+        Fund.objects.filter(short_code__startswith="SYN").values_list("short_code", flat=True)
+    )
     with tempfile.TemporaryDirectory(prefix="kongtun-network-") as tmp:
-        for n in range(first, plan.funds):
+        for n in range(k, plan.funds, j):
+            if f"SYN{n + 1:04d}" in built:
+                continue
             t0 = time.perf_counter()
-            rng = random.Random(seed * 100_000 + n)  # per fund: a resumed build is the same
-            with transaction.atomic():
-                _fund, paid = _fund_build(
-                    n,
-                    per_fund + rng.randint(-per_fund // 5, per_fund // 5),
-                    rng=rng,
-                    today=today,
-                    scratch=Path(tmp),
-                )
+            for attempt in (1, 2):
+                rng = random.Random(seed * 100_000 + n)  # per fund: a resumed build is the same
+                try:
+                    with transaction.atomic():
+                        _fund, paid = _fund_build(
+                            n,
+                            per_fund + rng.randint(-per_fund // 5, per_fund // 5),
+                            rng=rng,
+                            today=today,
+                            scratch=Path(tmp),
+                        )
+                    break
+                except IntegrityError:
+                    # another process created the same district at the same moment: the
+                    # fund's transaction rolled back whole; build it again (once)
+                    if attempt == 2:
+                        raise
             payments += paid
             if progress:
                 progress(

@@ -45,3 +45,21 @@ def test_a_small_network_is_built_through_the_imports_and_rolled_up(world):
     assert months.aggregate(s=Sum("contributions"))["s"] == paid
     assert months.aggregate(s=Sum("benefits"))["s"] > Decimal("0")
     assert FundStatus.objects.get(fund=fund).last_closed == dt.date(2026, 10, 1)
+
+
+def test_side_by_side_parts_build_each_fund_once_and_resume(world):
+    """``network_dataset --jobs j`` runs j processes, each building the funds numbered k
+    modulo j; a part run again skips what is built (an interrupted build resumes)."""
+    day = dt.date(2026, 11, 25)
+    network_dataset_build(scale=0.00035, members_per_fund=25, today=day, part=(1, 2))
+    assert list(
+        Fund.objects.filter(short_code__startswith="SYN").values_list("short_code", flat=True)
+    ) == ["SYN0002"]
+    second = Fund.objects.get(short_code="SYN0002")
+    members = second.members.count()
+    network_dataset_build(scale=0.00035, members_per_fund=25, today=day, part=(0, 2))
+    network_dataset_build(scale=0.00035, members_per_fund=25, today=day, part=(1, 2))  # resumes
+    codes = Fund.objects.filter(short_code__startswith="SYN").order_by("short_code")
+    assert [f.short_code for f in codes] == ["SYN0001", "SYN0002"]
+    assert Fund.objects.get(short_code="SYN0002").members.count() == members  # not built twice
+    assert FundStatus.objects.filter(fund__in=codes).count() == 2
