@@ -127,3 +127,31 @@ def test_a_ledger_page_reads_its_own_lines_not_the_year(world, many_receipts, cl
     # brought forward from line 10, carried forward after line 20, as the whole period says
     assert f"{whole[9].balance:,}" in page and f"{whole[19].balance:,}" in page
     assert "รวมในช่วงนี้" not in page  # totals only on the last page
+
+
+def test_the_whole_period_is_a_streamed_file_with_the_pages_balances(
+    world, many_receipts, client
+):
+    """Issue 17: what the page shows a page at a time, the file gives whole — streamed, with
+    the same balances, masked for a viewer who may not see persons."""
+    import csv
+    import io
+
+    fund = many_receipts
+    cash = account_for(fund, "cash")
+    period = {"start": "01/01/2569", "end": "31/12/2569"}
+    client.force_login(world.treasurer_a)
+    response = client.get(f"/f/{fund.pk}/books/accounts/{cash.pk}/ledger.csv", period)
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "วันที่" and rows[1][3] == "ยอดยกมา"
+    assert len(rows) == 2 + 24 and rows[-1][-1] == "720.00"
+    assert rows[2][0].endswith(" 2569")  # dates in the Buddhist Era, as the page shows them
+    name = world.members_a[0].first_name
+    book = client.get(f"/f/{fund.pk}/books/cash-book.csv", period)
+    assert name in b"".join(book.streaming_content).decode("utf-8-sig")
+    client.force_login(world.coordinator)  # sees the books, not the persons
+    masked = client.get(f"/f/{fund.pk}/books/cash-book.csv", period)
+    masked_text = b"".join(masked.streaming_content).decode("utf-8-sig")
+    assert name not in masked_text and masked_text.count("\n") == 2 + 24

@@ -32,6 +32,7 @@ from kongtun.claims.services import (
     trace_lines,
 )
 from kongtun.core.concurrency import api_once, as_pk
+from kongtun.core.thaidates import current_lang
 from kongtun.funds.access import Cap, FundAccess
 from kongtun.members.models import AccessKind, Member
 from kongtun.members.services import personal_data_access_log
@@ -463,7 +464,7 @@ def _decision_out(preview: Preview) -> dict:
         "recurring_every": preview.recurring_every,
         "clauses": list(d.clauses),
         "trace": [
-            {"code": s.code, "clause": s.clause, "text": render_step(s, _lang()), "ok": s.ok}
+            {"code": s.code, "clause": s.clause, "text": render_step(s, current_lang()), "ok": s.ok}
             for s in d.steps
         ],
         "evidence_required": [
@@ -471,9 +472,3 @@ def _decision_out(preview: Preview) -> dict:
             for e in preview.evidence
         ],
     }
-
-
-def _lang() -> str:
-    from django.utils.translation import get_language
-
-    return (get_language() or "th")[:2]

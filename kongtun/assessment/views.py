@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kongtun.aar.selectors import lessons_by_factor
@@ -55,6 +55,7 @@ from kongtun.assessment.services import (
 )
 from kongtun.assessment.social_security import SCHEME_LABELS, SCHEMES, SOURCES, comparison_on
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.thaidates import current_lang
 from kongtun.funds.access import Cap, FundAccess, fund_access, fund_view
 
 
@@ -63,10 +64,6 @@ def _round_or_404(access: FundAccess, round_id: int) -> Round:
     if rnd is None:
         raise Http404
     return rnd
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 @fund_view(Cap.VIEW_FUND)
@@ -172,7 +169,7 @@ def question_edit(request: HttpRequest, access: FundAccess, question_id: int) ->
 @fund_view(Cap.MANAGE_FUND)
 def round_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
     today = timezone.localdate()
-    year = today.year + 543 if _lang() == "th" else today.year
+    year = today.year + 543 if current_lang() == "th" else today.year
     form = RoundForm(
         request.POST or None,
         initial={"opened_on": today, "title": _("Self-assessment %(year)s") % {"year": year}},
@@ -255,7 +252,7 @@ def round_export_xlsx(request: HttpRequest, access: FundAccess, round_id: int) -
     rnd = _round_or_404(access, round_id)
     results = round_results(rnd, compare_with=_comparison(request, rnd))
     response = HttpResponse(
-        results_xlsx(results, lang=_lang()),
+        results_xlsx(results, lang=current_lang()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_export_name(rnd, "xlsx")}"'
@@ -266,7 +263,7 @@ def round_export_xlsx(request: HttpRequest, access: FundAccess, round_id: int) -
 def round_export_pdf(request: HttpRequest, access: FundAccess, round_id: int) -> HttpResponse:
     rnd = _round_or_404(access, round_id)
     context = _results_context(request, access, rnd)
-    context["LANGUAGE_CODE"] = _lang()
+    context["LANGUAGE_CODE"] = current_lang()
     response = HttpResponse(results_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(rnd, "pdf")}"'
     return response

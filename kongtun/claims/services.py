@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kongtun.claims.models import (
@@ -38,7 +37,7 @@ from kongtun.claims.models import (
 from kongtun.contributions.services import fiscal_year_be
 from kongtun.core.concurrency import fund_lock, retry_transient
 from kongtun.core.models import counter_next, counter_reserve
-from kongtun.core.thaidates import format_date
+from kongtun.core.thaidates import current_lang, format_date
 from kongtun.funds.access import CAPABILITIES, Cap
 from kongtun.funds.models import Fund, FundRole
 from kongtun.governance.models import Resolution
@@ -156,10 +155,6 @@ def detail_fields(benefit: Any, regulation: Any = None) -> frozenset[str]:
 
 #: The books have one expense account per benefit kind; outpatient visits are sickness.
 ACCOUNT_OF_KIND = {"outpatient": "hospital"}
-
-
-def _lang() -> str:
-    return (get_language() or "th")[:2]
 
 
 def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
@@ -319,11 +314,11 @@ class Preview:
 
     @property
     def benefit_label(self) -> str:
-        english = _lang() == "en" and self.benefit_name_en
+        english = current_lang() == "en" and self.benefit_name_en
         return self.benefit_name_en if english else self.benefit_name
 
     def lines(self, lang: str | None = None) -> list[tuple[str, bool]]:
-        lang = lang or _lang()
+        lang = lang or current_lang()
         return [(render_step(s, lang), s.ok) for s in self.decision.steps]
 
 
@@ -369,7 +364,7 @@ def claim_preview(
             {
                 "event_date": [
                     _("No approved regulation was in force on %(date)s.")
-                    % {"date": format_date(data.event_date, _lang())}
+                    % {"date": format_date(data.event_date, current_lang())}
                 ]
             }
         )
@@ -406,7 +401,7 @@ def claim_preview(
 
 def _refuse_bad_input(decision: Decision) -> None:
     errors: dict[str, list[str]] = {}
-    lang = _lang()
+    lang = current_lang()
     for step in decision.failed_steps:
         target = REFUSING_STEPS.get(step.code)
         if step.code == "detail_missing":
@@ -500,7 +495,7 @@ def steps_of(claim: Claim) -> list[Step]:
 
 
 def trace_lines(claim: Claim, lang: str | None = None) -> list[tuple[str, bool]]:
-    lang = lang or _lang()
+    lang = lang or current_lang()
     return [(render_step(s, lang), s.ok) for s in steps_of(claim)]
 
 
@@ -908,7 +903,7 @@ def claim_deadline_exception(
 
 
 def evidence_label(e: Evidence) -> str:
-    return e.name_en if _lang() == "en" and e.name_en else e.name_th
+    return e.name_en if current_lang() == "en" and e.name_en else e.name_th
 
 
 # --- payout --------------------------------------------------------------------------------

@@ -79,6 +79,13 @@ def parse_date(text: object) -> dt.date:
         raise DateParseError("not_a_date", raw) from None
 
 
+def current_lang() -> str:
+    """ "th" or "en": the language the dates and names of this request are written in."""
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "th").startswith("en") else "th"
+
+
 def format_date(value: dt.date | None, lang: str = "th", style: str = "short") -> str:
     """'15 มี.ค. 2567' in Thai, '15 Mar 2024' in English; style 'long' spells the month."""
     if value is None:

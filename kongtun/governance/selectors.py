@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from kongtun.core.thaidates import format_date
+from kongtun.core.thaidates import current_lang, format_date
 from kongtun.funds.models import Fund
 from kongtun.governance.models import (
     POSITION_ORDER,
@@ -72,15 +72,9 @@ def resolution_label(resolution: Resolution) -> str:
         "number": resolution.display_number,
         "meeting": meeting.get_kind_display(),
         "mnumber": meeting.display_number,
-        "date": format_date(meeting.date, _lang()),
+        "date": format_date(meeting.date, current_lang()),
         "title": resolution.title,
     }
-
-
-def _lang() -> str:
-    from django.utils.translation import get_language
-
-    return get_language() or "th"
 
 
 def citable_resolution(

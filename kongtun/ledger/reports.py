@@ -211,9 +211,23 @@ class RunningLines(Sequence):
         return self._rows(index, index + 1)[0]
 
     def __iter__(self) -> Iterator[Any]:
-        size = 2_000
-        for start in range(0, len(self), size):
-            yield from self._rows(start, min(start + size, len(self)))
+        """Every row, in one pass over a database cursor (a download of the whole period:
+        memory stays one batch, however long the period)."""
+        running = self._opening
+        batch: list[JournalLine] = []
+
+        def emit() -> Iterator[Any]:
+            nonlocal running
+            for line in masking.mask_lines(batch) if self._hide else batch:
+                running += line.amount_satang
+                yield self._row(line, running)
+            batch.clear()
+
+        for line in self._lines.iterator(chunk_size=2_000):
+            batch.append(line)
+            if len(batch) == 2_000:
+                yield from emit()
+        yield from emit()
 
     def totals(self) -> tuple[int, int]:
         """Satang debited (positive) and credited (negative, as a positive number)."""

@@ -14,7 +14,11 @@ urlpatterns = [
     path("balance-sheet/", views.balance_sheet, name="ledger_balance_sheet"),
     path("income-expenditure/", views.income_expenditure, name="ledger_income_expenditure"),
     path("cash-book/", views.cash_book, name="ledger_cash_book"),
+    path("cash-book.csv", views.cash_book_csv, name="ledger_cash_book_csv"),
     path("accounts/", views.accounts, name="ledger_accounts"),
     path("accounts/<int:account_id>/", views.account_detail, name="ledger_account"),
+    path(
+        "accounts/<int:account_id>/ledger.csv", views.account_ledger_csv, name="ledger_account_csv"
+    ),
     path("months/", views.months, name="ledger_months"),
 ]

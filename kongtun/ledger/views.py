@@ -6,6 +6,7 @@ accounts is edited with ``manage_fund``. Every figure comes from the journal lin
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -13,11 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.pagination import paginate, query_without_page, running_page
+from kongtun.core.spreadsheet import csv_download
+from kongtun.core.thaidates import current_lang, format_date
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.ledger import selectors
 from kongtun.ledger.book_services import account_create, account_update, months_close_through
@@ -325,8 +329,7 @@ def income_expenditure(request: HttpRequest, access: FundAccess) -> HttpResponse
 CASH_BOOK_ROLES = {"all": ("cash", "bank"), "cash": ("cash",), "bank": ("bank",)}
 
 
-@fund_view(Cap.VIEW_BOOKS)
-def cash_book(request: HttpRequest, access: FundAccess) -> HttpResponse:
+def _cash_book_data(request: HttpRequest, access: FundAccess) -> dict:
     today = timezone.localdate()
     start, end = month_first(today), month_last(today)
     book = "all"
@@ -344,19 +347,49 @@ def cash_book(request: HttpRequest, access: FundAccess) -> HttpResponse:
         roles=CASH_BOOK_ROLES[book],
         hide_persons=hides_persons(access),
     )
+    return {"form": form, "start": start, "end": end, "book": book, "cb": data}
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def cash_book(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    context = _cash_book_data(request, access)
+    data = context["cb"]
     return render(
         request,
         "ledger/cash_book.html",
         {
-            "form": form,
-            "start": start,
-            "end": end,
-            "book": book,
-            "book_label": dict(CashBookForm.BOOKS)[book],
-            "cb": data,
+            **context,
+            "book_label": dict(CashBookForm.BOOKS)[context["book"]],
             "rows": running_page(request, data["rows"], data["opening"], lambda r: r["balance"]),
+            "download": query_without_page(request),
         },
     )
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def cash_book_csv(request: HttpRequest, access: FundAccess) -> HttpResponse:
+    """The whole period's cash book as a file, streamed (the page shows it a page at a time)."""
+    context = _cash_book_data(request, access)
+    data, lang = context["cb"], current_lang()
+    rows = (
+        [
+            format_date(r["date"], lang),
+            r["seq"],
+            r["document"],
+            r["description"],
+            r["account"].display_name,
+            r["money_in"] or "",
+            r["money_out"] or "",
+            r["balance"],
+        ]
+        for r in data["rows"]
+    )
+    opening = [format_date(context["start"], lang), "", "", _("Balance brought forward")]
+    opening += ["", "", "", data["opening"]]
+    header = [_("date"), _("no."), _("document no."), _("particulars"), _("cash/bank")]
+    header += [pgettext("cash book", "received"), pgettext("cash book", "paid"), _("balance")]
+    name = f"cash-book-{access.fund.short_code}-{context['start']}-{context['end']}.csv"
+    return csv_download(name, header, itertools.chain([opening], rows))
 
 
 # --- chart of accounts ---------------------------------------------------------------------
@@ -440,9 +473,39 @@ def account_detail(request: HttpRequest, access: FundAccess, account_id: int) ->
             "end": end,
             "ledger": ledger,
             "rows": running_page(request, ledger["rows"], ledger["opening"], lambda r: r.balance),
+            "download": query_without_page(request),
         },
         status=400 if edit_form is not None and edit_form.errors else 200,
     )
+
+
+@fund_view(Cap.VIEW_BOOKS)
+def account_ledger_csv(request: HttpRequest, access: FundAccess, account_id: int) -> HttpResponse:
+    """One account's whole period as a file, streamed (the page shows it a page at a time)."""
+    account = _account_or_404(access, account_id)
+    _form, start, end = _period(request, fiscal_year_bounds(access.fund, timezone.localdate()))
+    ledger = account_ledger(
+        account=account, start=start, end=end, hide_persons=hides_persons(access)
+    )
+    lang = current_lang()
+    rows = (
+        [
+            format_date(r.line.date, lang),
+            r.line.entry.seq,
+            r.line.entry.source_ref,
+            r.line.entry.description + (f" · {r.line.memo}" if r.line.memo else ""),
+            r.debit or "",
+            r.credit or "",
+            r.balance,
+        ]
+        for r in ledger["rows"]
+    )
+    opening = [format_date(start, lang), "", "", _("Balance brought forward"), "", ""]
+    opening.append(ledger["opening"])
+    header = [_("date"), _("no."), _("document"), _("description"), _("debit"), _("credit")]
+    header.append(_("balance"))
+    name = f"ledger-{access.fund.short_code}-{account.code}-{start}-{end}.csv"
+    return csv_download(name, header, itertools.chain([opening], rows))
 
 
 # --- month close ---------------------------------------------------------------------------

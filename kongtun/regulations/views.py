@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.thaidates import current_lang
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.regulations import editing
@@ -61,10 +61,6 @@ from kongtun.regulations.services import (
     version_start_from_prototype,
     version_start_from_version,
 )
-
-
-def _lang() -> str:
-    return (get_language() or "th")[:2]
 
 
 def _version_or_404(access: FundAccess, version_id: int) -> RegulationVersion:
@@ -167,7 +163,7 @@ def regulation_import(request: HttpRequest, access: FundAccess) -> HttpResponse:
 @fund_view(Cap.VIEW_FUND)
 def regulation_detail(request: HttpRequest, access: FundAccess, version_id: int) -> HttpResponse:
     version = _version_or_404(access, version_id)
-    lang = _lang()
+    lang = current_lang()
     try:
         reg = regulation_of(version)
         problems: list[str] = []
@@ -241,7 +237,7 @@ def regulation_export(request: HttpRequest, access: FundAccess, version_id: int)
 def regulation_check(request: HttpRequest, access: FundAccess, version_id: int) -> HttpResponse:
     """The check before a vote: every draft warning, with its clause."""
     version = _version_or_404(access, version_id)
-    lang = _lang()
+    lang = current_lang()
     try:
         reg = regulation_of(version)
     except RegulationFormatError as exc:
@@ -260,7 +256,7 @@ def regulation_check(request: HttpRequest, access: FundAccess, version_id: int) 
 @fund_view(Cap.MANAGE_FUND)
 def regulation_approve(request: HttpRequest, access: FundAccess, version_id: int) -> HttpResponse:
     version = _draft_or_404(access, version_id)
-    lang = _lang()
+    lang = current_lang()
     warnings = [render_warning(w, lang) for w in check_draft(regulation_of(version))]
     today = timezone.localdate()
     form = ApproveForm(request.POST or None, fund=access.fund, today=today)
