@@ -210,8 +210,42 @@ def _day_in_year(rng: random.Random, year: int, start: dt.date, end: dt.date) ->
     return lo + dt.timedelta(days=rng.randrange((hi - lo).days + 1))
 
 
+def _share_of_year(year: int, start: dt.date, end: dt.date) -> float:
+    """The part of ``year`` between ``start`` and ``end`` (both counted)."""
+    lo, hi = max(dt.date(year, 1, 1), start), min(dt.date(year, 12, 31), end)
+    return max(0, (hi - lo).days + 1) / ((dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+
+
 def _age(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _anniversary(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (29 Feb → 1 Mar in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+def _pension_attempts(m: Member, pension_from: dt.date, end: dt.date) -> list[dt.date]:
+    """When a member would ask for a pension granted once and paid every period: on turning
+    60 (or when the benefit began, or on joining), and again on each anniversary of joining
+    after that — the day a length of membership or of contributions the regulation asks for
+    is reached. ``step`` files the first one the regulation grants; the others are dropped.
+    (Asking only once left every member who turned 60 before ten years of contributions
+    without a pension for good, and the demo's books at a third of what the regulation pays.)"""
+    first = max(pension_from, _anniversary(m.birth_date, 60), m.join_date)
+    days = [first]
+    years = first.year - m.join_date.year
+    while True:
+        d = _anniversary(m.join_date, years)
+        if d > end:
+            break
+        if d > first:
+            days.append(d)
+        years += 1
+    return [d for d in days if d <= end]
 
 
 def _candidates(
@@ -247,10 +281,14 @@ def _candidates(
             if day is None:
                 continue
             age = _age(m.birth_date, day)
-            if m.sex == "F" and 18 <= age <= 42 and rng.random() < 0.045:
+            # a year's chances scaled by the part of it the member was in the fund (the year
+            # of joining, of leaving, this year so far): else a member who joined in December
+            # lived a year's events in a month
+            share = _share_of_year(year, m.join_date, end)
+            if m.sex == "F" and 18 <= age <= 42 and rng.random() < 0.045 * share:
                 twins = rng.random() < 0.02
                 add(m, day, "birth", children=2 if twins else 1, cause=DETAIL_WORDS["birth"])
-            if rng.random() < 0.07 + 0.002 * max(0, age - 45):
+            if rng.random() < (0.07 + 0.002 * max(0, age - 45)) * share:
                 d = _day_in_year(rng, year, m.join_date, end) or day
                 nights = rng.choices(range(1, 13), [8, 12, 14, 12, 10, 8, 6, 5, 4, 3, 2, 2])[0]
                 relative = "child" if thaneun and age < 50 and rng.random() < 0.2 else "self"
@@ -263,27 +301,14 @@ def _candidates(
                     subject_name="ด.ช. " + m.first_name if relative == "child" else "",
                     cause=rng.choice(CAUSES),
                 )
-            if "outpatient" in benefits and rng.random() < 0.06:
+            if "outpatient" in benefits and rng.random() < 0.06 * share:
                 for _visit in range(rng.randrange(1, 3)):
                     d = _day_in_year(rng, year, m.join_date, end)
                     if d:
                         add(m, d, "outpatient", cause=rng.choice(CAUSES))
             pension_from = recurring_from.get("old_age")
-            if "old_age" in benefits and age >= 60 and pension_from and day >= pension_from:
-                # Granted once, paid every month after (no new claim each year).
-                turned = (
-                    m.birth_date.replace(year=m.birth_date.year + 60)
-                    if not (m.birth_date.month == 2 and m.birth_date.day == 29)
-                    else dt.date(m.birth_date.year + 60, 3, 1)
-                )
-                d = max(pension_from, turned, m.join_date)
-                if d <= end and not any(
-                    c.member.pk == m.pk
-                    and c.data.benefit == "old_age"
-                    and c.data.event_date >= pension_from
-                    for c in out
-                ):
-                    add(m, d, "old_age")
+            if pension_from and day >= pension_from:
+                pass  # granted once, paid every month after: filed below, not each year
             elif "old_age" in benefits and age >= 60:
                 if thaneun:
                     d = dt.date(year, 9, 30)  # the pension of the fiscal year, paid at its end
@@ -293,7 +318,7 @@ def _candidates(
                     d = dt.date(year, 1, 15)
                     if m.join_date <= d <= end and _age(m.birth_date, d) >= 60:
                         add(m, d, "old_age")
-            if 30 <= age <= 60 and rng.random() < 0.03:
+            if 30 <= age <= 60 and rng.random() < 0.03 * share:
                 level = rng.choice(["p6", "m3", "m6"] + (["university_entry"] if thaneun else []))
                 grade = Decimal(rng.randrange(230, 401)) / 100
                 add(
@@ -310,12 +335,17 @@ def _candidates(
                 ("spouse_death", "spouse"),
                 ("mother_death", "parent"),
                 ("father_death", "parent"),
+                ("child_death", "child"),
             ):
-                if rng.random() < yearly_rate(source, year=year, sex=m.sex, age=age):
+                if rng.random() < yearly_rate(source, year=year, sex=m.sex, age=age) * share:
                     d = _day_in_year(rng, year, m.join_date, end) or day
                     add(m, d, "funeral", relative=relative, subject_name="ญาติของสมาชิก")
-            if "disability" in benefits and rng.random() < 0.002:
+            if "disability" in benefits and rng.random() < 0.002 * share:
                 add(m, day, "disability", cause="อัมพาตครึ่งซีก")
+        pension_from = recurring_from.get("old_age")
+        if "old_age" in benefits and pension_from:
+            for d in _pension_attempts(m, pension_from, end):
+                add(m, d, "old_age")
         if m.pk in deaths and deaths[m.pk] <= today:
             add(m, deaths[m.pk], "funeral", cause="ถึงแก่กรรม")
         if "disaster" in benefits and m.village.number in flood_villages:
@@ -383,14 +413,18 @@ def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
     )
 
     granted: dict[int, list[PastClaim]] = defaultdict(list)
+    asked: set[tuple[int, str]] = set()
     planned: list[Planned] = []
     for c in candidates:
         version = timeline.on(c.data.event_date)
         if version is None:
             continue
         reg = regulation_of(version)
-        if reg.benefit(c.data.benefit) is None:
+        benefit = reg.benefit(c.data.benefit)
+        if benefit is None:
             continue
+        if benefit.recurring is not None and (c.member.pk, c.data.benefit) in asked:
+            continue  # granted, or asked and waiting: one pension per member
         h: MemberHistory = replace(hist[c.member.pk], claims=tuple(granted[c.member.pk]))
         decision = decide(reg, h, event_of(c.data, as_of=c.filed_on))
         if any(
@@ -413,7 +447,7 @@ def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
             p.approved_on = meeting
             p.status = ClaimStatus.APPROVED
             paid = meeting + dt.timedelta(days=rng.randrange(0, 15))
-            if reg.benefit(c.data.benefit).recurring is not None:
+            if benefit.recurring is not None:
                 pass  # a pension stays granted: its months are paid below
             elif paid <= today:
                 p.paid_on = paid
@@ -430,6 +464,8 @@ def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
         elif rng.random() < 0.5:
             p.approvers = [others[0]]  # one approval so far
         planned.append(p)
+        if benefit.recurring is not None:
+            asked.add((c.member.pk, c.data.benefit))
     _write(fund, planned, today=today)
 
 

@@ -19,7 +19,8 @@ def _year(year: int) -> dict[str, np.ndarray]:
     a = default_assumptions(dt.date(year, 1, 1), years=1)
     q = _q_by_year(a)
     r = event_rates(a, q)
-    return {"death": q[0], **{k: r[k][0] for k in ("spouse_death", "mother_death", "father_death")}}
+    relatives = ("spouse_death", "mother_death", "father_death", "child_death")
+    return {"death": q[0], **{k: r[k][0] for k in relatives}}
 
 
 def yearly_rate(source: str, *, year: int, sex: str, age: int) -> float:

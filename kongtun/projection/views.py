@@ -229,7 +229,8 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             "not_modelled": _not_modelled(chosen),
             "mx_labels": rates.MX_LABELS,
             "books_check": check,
-            "books_far": sum(1 for row in check if row["far"]),
+            "books_far": sum(1 for row in check if row["far"] and not row["reason"]),
+            "books_explained": sum(1 for row in check if row["far"] and row["reason"]),
         }
     )
     return ctx

@@ -217,3 +217,17 @@ def test_nights_distribution_is_geometric_with_the_given_mean():
     assert sum(p) == pytest.approx(1.0)
     assert sum((k + 1) * v for k, v in enumerate(p)) == pytest.approx(4.25, rel=1e-3)
     assert nights_distribution(1.0)[0] == 1.0
+
+
+def test_a_funds_own_nights_replace_the_geometric_law():
+    """Thaneun pays 150 baht a night, at most 1,000 a stay. The geometric law of 4.25 nights
+    puts a fifth of the stays at one night; a fund whose stays all last four nights gets 600
+    baht a stay, all of them four-night stays (decision 0024)."""
+    shares = {4: 1.0}
+    probs = nights_distribution(4.25, shares)
+    assert probs[3] == 1.0 and sum(probs) == pytest.approx(1.0)
+    assert nights_distribution(4.25)[0] == pytest.approx(1 / 4.25)
+    t = benefit_tables(load_prototype("thaneun"), mean_nights=4.0, nights_shares=shares)
+    stays = [e for _codes, evs in t.components for e in evs if e.source == "hospital"]
+    weights = {e.nights: e.factor for e in stays if e.relative == "self"}
+    assert weights.get(4) == 1.0 and sum(weights.values()) == pytest.approx(1.0)

@@ -74,6 +74,9 @@ class Assumptions:
     admissions_under60: float = 0.13
     admissions_60plus: float = 0.22
     mean_nights: float = 4.25
+    # the fund's own nights per stay {nights: share} (decision 0024), used instead of the
+    # geometric law while their mean is ``mean_nights`` (an edited average means that law)
+    nights_shares: dict[int, float] = field(default_factory=dict)
     outpatient_under60: float = 3.53
     outpatient_60plus: float = 6.33
     # relatives
@@ -96,6 +99,7 @@ class Assumptions:
         d["start"] = self.start.isoformat()
         d["entrant_ages"] = {str(k): v for k, v in self.entrant_ages.items()}
         d["pasfr"] = {str(k): v for k, v in self.pasfr.items()}
+        d["nights_shares"] = {str(k): v for k, v in self.nights_shares.items()}
         return d
 
     @classmethod
@@ -105,6 +109,7 @@ class Assumptions:
         data["start"] = dt.date.fromisoformat(str(d["start"]))
         data["entrant_ages"] = {int(k): float(v) for k, v in d.get("entrant_ages", {}).items()}
         data["pasfr"] = {int(k): float(v) for k, v in d.get("pasfr", {}).items()}
+        data["nights_shares"] = {int(k): float(v) for k, v in d.get("nights_shares", {}).items()}
         data["mx"] = {s: [float(x) for x in v] for s, v in d.get("mx", {}).items()}
         data["rate_uncertainty"] = {
             str(k): float(v) for k, v in d.get("rate_uncertainty", {}).items()
@@ -122,6 +127,15 @@ class Assumptions:
         if cap > 0:
             per_baht = min(per_baht, cap * self.compliance)
         return per_baht + getattr(self, f"matching_{source}_per_member") * self.compliance
+
+    def nights_law(self) -> dict[int, float] | None:
+        """The fund's own nights per stay when they are what ``mean_nights`` says, else None
+        (the geometric law with that mean)."""
+        total = sum(self.nights_shares.values())
+        if total <= 0:
+            return None
+        mean = sum(k * v for k, v in self.nights_shares.items()) / total
+        return self.nights_shares if abs(mean - self.mean_nights) < 0.006 else None
 
     def entrants(self, year: int) -> float:
         """Expected new members in projection year ``year`` (1-based)."""
@@ -213,6 +227,11 @@ class Assumptions:
         between("admissions_under60", self.admissions_under60, 0, 50)
         between("admissions_60plus", self.admissions_60plus, 0, 50)
         between("mean_nights", self.mean_nights, 1, 365)
+        for k, v in self.nights_shares.items():
+            if not isinstance(k, int) or k < 1:
+                errs.append((f"nights_shares.{k}", "out_of_range", {"value": k}))
+            else:
+                between(f"nights_shares.{k}", v, 0, 1)
         between("outpatient_under60", self.outpatient_under60, 0, 365)
         between("outpatient_60plus", self.outpatient_60plus, 0, 365)
         prob("married_share", self.married_share)

@@ -333,10 +333,16 @@ def synthetic_event(
 # ---- which events each benefit pays for ---------------------------------------------------
 
 
-def nights_distribution(mean_nights: float) -> list[float]:
-    """P(stay = k nights) for k = 1..MAX_NIGHTS: geometric with the given mean, the tail beyond
-    MAX_NIGHTS added to the last value (decision 0008: an assumption, the data give only the
-    average length of stay)."""
+def nights_distribution(mean_nights: float, shares: dict[int, float] | None = None) -> list[float]:
+    """P(stay = k nights) for k = 1..MAX_NIGHTS: the fund's own ``shares`` when given (decision
+    0024), else geometric with the given mean (decision 0008: an assumption, the national data
+    give only the average length of stay); the tail beyond MAX_NIGHTS added to the last value."""
+    total = sum(shares.values()) if shares else 0.0
+    if shares and total > 0:
+        probs = [0.0] * MAX_NIGHTS
+        for k, v in shares.items():
+            probs[min(max(k, 1), MAX_NIGHTS) - 1] += v / total
+        return probs
     if mean_nights <= 1:
         return [1.0] + [0.0] * (MAX_NIGHTS - 1)
     p = 1.0 / mean_nights
@@ -392,7 +398,12 @@ def _has_lifetime_cap(b: CompiledBenefit) -> bool:
 
 
 def benefit_tables(
-    regulation: Regulation, *, mean_nights: float, parent_gap: int = 27, child_gap: int = 27
+    regulation: Regulation,
+    *,
+    mean_nights: float,
+    parent_gap: int = 27,
+    child_gap: int = 27,
+    nights_shares: dict[int, float] | None = None,
 ) -> BenefitTables:
     """Sort the regulation's benefits by how the projection pays them, and list the events."""
     idx = regulation.index
@@ -403,7 +414,7 @@ def benefit_tables(
     events: dict[str, list[EventType]] = defaultdict(list)
     not_modelled: list[tuple[str, str]] = []
     lifetime: list[str] = []
-    nights = nights_distribution(mean_nights)
+    nights = nights_distribution(mean_nights, nights_shares)
     for code, b in idx.benefits.items():
         if _has_lifetime_cap(b) and b.kind not in ("death", "old_age"):
             lifetime.append(code)

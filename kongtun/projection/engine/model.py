@@ -414,7 +414,11 @@ def _cell_tables(
 ) -> _CellTables:
     T, C = age.shape
     tables = benefit_tables(
-        reg, mean_nights=a.mean_nights, parent_gap=a.parent_age_gap, child_gap=a.child_age_gap
+        reg,
+        mean_nights=a.mean_nights,
+        parent_gap=a.parent_age_gap,
+        child_gap=a.child_age_gap,
+        nights_shares=a.nights_law(),
     )
     dcap = tables.dur_cap
     durc = np.minimum(dur, dcap)
