@@ -129,9 +129,7 @@ def test_a_ledger_page_reads_its_own_lines_not_the_year(world, many_receipts, cl
     assert "รวมในช่วงนี้" not in page  # totals only on the last page
 
 
-def test_the_whole_period_is_a_streamed_file_with_the_pages_balances(
-    world, many_receipts, client
-):
+def test_the_whole_period_is_a_streamed_file_with_the_pages_balances(world, many_receipts, client):
     """Issue 17: what the page shows a page at a time, the file gives whole — streamed, with
     the same balances, masked for a viewer who may not see persons."""
     import csv
