@@ -119,7 +119,13 @@ def load(base: str, mix, cookie: str, token: str, users: int, seconds: float) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", default=f"sqlite:///{ROOT / 'var' / 'web-10k.sqlite3'}")
+    parser.add_argument(
+        "--database",
+        # PostgreSQL as a server runs it: KONGTUN_BENCH_WEB_DATABASE=postgres://…/kongtun_web10k
+        default=os.environ.get(
+            "KONGTUN_BENCH_WEB_DATABASE", f"sqlite:///{ROOT / 'var' / 'web-10k.sqlite3'}"
+        ),
+    )
     parser.add_argument("--port", type=int, default=8171)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
@@ -152,6 +158,7 @@ def main() -> int:
                 break
             except Exception:
                 time.sleep(1)
+        load_before = os.getloadavg()[0]
         one = load(base, mix, cookie, token, 1, args.seconds)
         many = load(base, mix, cookie, token, args.users, args.seconds)
     finally:
@@ -173,6 +180,8 @@ def main() -> int:
         requests=len(every),
         median_ms=round(statistics.median(every)) if every else None,
         per_page=per_page,
+        database=args.database.split(":", 1)[0],
+        load_average_before=round(load_before, 1),
     )
     return 0
 
