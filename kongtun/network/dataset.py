@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from kongtun.core.spreadsheet import safe_row
+from kongtun.core.statistics import analyze_deferred, tables_analyze
 from kongtun.funds.models import Area, Fund
 from kongtun.funds.services import AreaInput, FundInput, fund_create
 from kongtun.imports.services import contributions_import, members_import
@@ -322,7 +323,11 @@ def network_dataset_build(
     built = set(
         Fund.objects.filter(short_code__startswith="SYN").values_list("short_code", flat=True)
     )
-    with tempfile.TemporaryDirectory(prefix="kongtun-network-") as tmp:
+    analysed_at = time.monotonic()
+    with (
+        tempfile.TemporaryDirectory(prefix="kongtun-network-") as tmp,
+        analyze_deferred() as tables,
+    ):
         for n in range(k, plan.funds, j):
             if f"SYN{n + 1:04d}" in built:
                 continue
@@ -345,11 +350,16 @@ def network_dataset_build(
                     if attempt == 2:
                         raise
             payments += paid
+            if time.monotonic() - analysed_at > 300:  # planner statistics every 5 minutes
+                tables_analyze(tables=tables)
+                analysed_at = time.monotonic()
             if progress:
                 progress(
                     f"fund {n + 1}/{plan.funds}: {paid:,} payments, "
                     f"{time.perf_counter() - t0:.1f} s"
                 )
+        if tables:
+            tables_analyze(tables=tables)
     return {
         "funds": plan.funds,
         "members": Member.objects.filter(fund__short_code__startswith="SYN").count(),

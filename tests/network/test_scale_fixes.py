@@ -96,6 +96,31 @@ def test_a_refused_import_analyses_nothing(world, tmp_path, django_capture_on_co
     assert callbacks == []
 
 
+def test_many_imports_in_a_row_defer_their_analyze_to_the_caller(
+    world, tmp_path, django_capture_on_commit_callbacks
+):
+    """The synthetic network runs six imports a fund: inside ``analyze_deferred`` an import
+    schedules no ANALYZE of its own (one per import made every fund slower than the last) and
+    the caller gets the tables to analyse once."""
+    from kongtun.core.statistics import analyze_deferred, tables_analyze
+
+    lines = [
+        [TITLE],
+        HEADER,
+        ["1", "สมใจ", "ทองดี", "หญิง", make_nid("350110012399"), "12/5/2508", "1", "1/7/2552"],
+    ]
+    with analyze_deferred() as tables:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            members_import(
+                fund=world.fund_a,
+                path=write_csv(tmp_path / "register.csv", lines),
+                actor=None,
+                today=TODAY,
+            )
+    assert callbacks == [] and Member in tables
+    assert Member._meta.db_table in tables_analyze(tables=tables)
+
+
 def _many_funds(world, n: int) -> list[Fund]:
     sub = world.fund_a.subdistrict
     funds = Fund.objects.bulk_create(
