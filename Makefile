@@ -41,7 +41,7 @@ WORKERS ?= 3
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	KONGTUN_DEBUG=0 $(VENV)/bin/gunicorn kongtun.wsgi:application --bind $(HOST):$(PORT) \
+	KONGTUN_DEBUG=0 $(VENV)/bin/gunicorn kongtun.wsgi:application --preload --bind $(HOST):$(PORT) \
 	  --workers $(WORKERS) --timeout 120 --graceful-timeout 30 --max-requests 2000 \
 	  --max-requests-jitter 200 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
