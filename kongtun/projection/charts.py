@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kongtun.core.finders import font_path
+from kongtun.core.templatetags.kongtun import number
 
 WIDTH, HEIGHT = 720, 360
 MARGIN = {"left": 64, "right": 16, "top": 48, "bottom": 40}
@@ -76,9 +77,7 @@ def _unit(values: list[float], lang: str) -> tuple[float, str]:
 
 
 def _fmt(v: float) -> str:
-    if abs(v - round(v)) < 1e-9:
-        return f"{round(v):,}"
-    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.2f}".rstrip("0").rstrip(".")
+    return number(v, "1g" if abs(v) >= 10 else "2g")
 
 
 class _Frame:

@@ -6,14 +6,43 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kongtun.core.spreadsheet import safe_workbook
+from kongtun.core.templatetags.kongtun import percent
 from kongtun.projection import rates
 
 HEADER = PatternFill("solid", fgColor="E8F1EC")
+
+
+#: What each cited source gives, for the spreadsheet's sources sheet.
+SOURCE_LABELS = {
+    "mortality": gettext_lazy("Mortality"),
+    "fertility": gettext_lazy("Births"),
+    "hospital": gettext_lazy("Hospital stays and outpatient visits"),
+    "national_matching": gettext_lazy("Matching money"),
+    "conversion": gettext_lazy("From death rates to yearly probabilities"),
+}
+
+
+def assumption_rows(context: dict) -> list[tuple[str, str]]:
+    """(label, value as shown on the page) for the assumptions sheet."""
+    shown = context["shown"]
+    labels = [
+        ("opening_balance", _("Money in the fund at the start")),
+        ("compliance", _("Contributions actually paid")),
+        ("matching", _("Matching (local, central)")),
+        ("interest_rate", _("Interest")),
+        ("new_members", _("New members in the first year")),
+        ("exit_rate", _("Members who resign each year")),
+        ("tfr", _("Total fertility rate")),
+        ("admissions", _("Hospital admissions (under 60, 60+)")),
+        ("outpatient", _("Outpatient visits (under 60, 60+)")),
+    ]
+    return [(str(label), shown[key]) for key, label in labels if key in shown]
 
 
 def report_pdf(context: dict) -> bytes:
@@ -141,31 +170,35 @@ def report_xlsx(context: dict) -> bytes:
                     round(reg["ruin"][t] * 100, 2),
                 ]
             )
-        for row in wy.iter_rows(min_row=2, min_col=4):
+        for row in wy.iter_rows(min_row=2, min_col=2):
             for cell in row:
-                cell.number_format = "#,##0"
+                cell.number_format = "#,##0.0" if cell.column == 3 else "#,##0"
+        for cell in wy[get_column_letter(wy.max_column)][1:]:
+            cell.number_format = "0.0"  # the chance of running out, in percent
         wy.freeze_panes = "B2"
         _widths(wy, [8] + [14] * (18 + len(benefits)))
 
     wa = wb.create_sheet(_("Assumptions")[:31])
     _header(wa, [_("assumption"), _("value")])
     a = context["assumptions"]
-    for key, value in a.to_dict().items():
-        if key in ("mx", "pasfr", "entrant_ages"):
-            continue
-        wa.append([key, str(value)])
+    # the assumptions as the page shows them (labels, percentages, baht), never internal keys
+    # or raw floats
+    for label, value in assumption_rows(context):
+        wa.append([label, value])
     wa.append([])
     _header(wa, [_("age"), _("mx women"), _("mx men"), f"({rates.BASE_PERIOD})"])
     for i, label in enumerate(rates.MX_LABELS):
         wa.append([label, a.mx["F"][i], a.mx["M"][i]])
+        for cell in wa[wa.max_row][1:3]:
+            cell.number_format = "0.000000"
     wa.append([])
     _header(wa, [_("mother's age"), _("share of the TFR (%)")])
     for g, v in sorted(a.pasfr.items()):
-        wa.append([f"{g}-{g + 4}", v])
+        wa.append([f"{g}-{g + 4}", round(v, 2)])
     wa.append([])
     _header(wa, [_("age on joining"), _("share")])
     for g, v in sorted(a.entrant_ages.items()):
-        wa.append([f"{g}-{g + 4}", v])
+        wa.append([f"{g}-{g + 4}", percent(v)])
     wa.append([])
     _header(wa, [_("regulations projected")])
     for reg in context["regulations"]:
@@ -174,8 +207,8 @@ def report_xlsx(context: dict) -> bytes:
 
     wsrc = wb.create_sheet(_("Sources")[:31])
     _header(wsrc, [_("figure"), _("source")])
-    for key, text in rates.SOURCES.items():
-        wsrc.append([key, text])
+    for key, text in rates.sources(lang).items():
+        wsrc.append([str(SOURCE_LABELS.get(key, "")), text])
         wsrc.cell(wsrc.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
     _widths(wsrc, [20, 120])
     buf = io.BytesIO()

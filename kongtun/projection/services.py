@@ -27,6 +27,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kongtun.contributions.models import PlanAssignment
+from kongtun.core.templatetags.kongtun import number
 from kongtun.core.thaidates import format_date
 from kongtun.funds.models import Fund
 from kongtun.ledger.models import Account, AccountType
@@ -191,8 +192,8 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
                     "what": label,
                     "band": _("60 and over") if old else _("under 60"),
                     "n": claims[old],
-                    "years": f"{exposure[old]:.1f}",
-                    "own": f"{own:.3f}",
+                    "years": number(exposure[old], 1),
+                    "own": number(own, "3g"),
                     "z": round(z * 100),
                     "national": national,
                 }
@@ -343,9 +344,9 @@ def _matching_agreements(*, fund: Fund, a: Assumptions) -> str:
             _("%(agency)s: %(ratio)s baht per baht of contributions%(cap)s (request %(number)s)")
             % {
                 "agency": req.agency.name,
-                "ratio": f"{req.ratio:.2f}",
+                "ratio": number(req.ratio, "2g"),
                 "cap": (
-                    _(", at most %(cap)s baht a member a year") % {"cap": f"{cap:,.2f}"}
+                    _(", at most %(cap)s baht a member a year") % {"cap": number(cap, 2)}
                     if cap
                     else ""
                 ),

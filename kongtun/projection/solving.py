@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kongtun.core.templatetags.kongtun import number
 from kongtun.funds.models import Fund
 from kongtun.projection.engine import AssumptionError, Assumptions, Population
 from kongtun.projection.engine.solver import SolveResult, solve
@@ -98,7 +99,7 @@ def run_solve(*, run: ProjectionRun, reg: int, target: Target) -> SolveResult:
 
 
 def _pct(x: float) -> str:
-    return f"{x * 100:.1f}".rstrip("0").rstrip(".")
+    return number(x * 100, "1g")
 
 
 def answer_sentences(result: SolveResult, names: dict[str, str]) -> list[dict]:
@@ -114,10 +115,10 @@ def answer_sentences(result: SolveResult, names: dict[str, str]) -> list[dict]:
             ) % {**base, "now": _pct(result.risk_now)}
         elif not ans.reached:
             best = {
-                "factor": _("contributions × %(v)s") % {"v": f"{ans.best_value:.2f}"},
-                "add": _("%(v)s baht more a month") % {"v": f"{ans.best_value:,.0f}"},
-                "scale": _("benefits × %(v)s") % {"v": f"{ans.best_value:.2f}"},
-                "members": _("%(v)s new members a year") % {"v": f"{ans.best_value:,.0f}"},
+                "factor": _("contributions × %(v)s") % {"v": number(ans.best_value, 2)},
+                "add": _("%(v)s baht more a month") % {"v": number(ans.best_value)},
+                "scale": _("benefits × %(v)s") % {"v": number(ans.best_value, 2)},
+                "members": _("%(v)s new members a year") % {"v": number(ans.best_value)},
             }[lever]
             text = _(
                 "No change of this kind within the allowed range reaches it: the best, %(best)s, "
@@ -127,12 +128,12 @@ def answer_sentences(result: SolveResult, names: dict[str, str]) -> list[dict]:
             text = _(
                 "Raise every plan's contribution %(v)s times: the chance of running out of "
                 "money within %(h)s years falls to %(got)s%% (at most %(risk)s%%)."
-            ) % {**base, "v": f"{ans.value:.2f}", "got": _pct(ans.risk)}
+            ) % {**base, "v": number(ans.value, 2), "got": _pct(ans.risk)}
         elif lever == "add":
             text = _(
                 "Add %(v)s baht a month to every member's contribution: the chance of running "
                 "out within %(h)s years falls to %(got)s%% (at most %(risk)s%%)."
-            ) % {**base, "v": f"{math.ceil(ans.value):,}", "got": _pct(ans.risk)}
+            ) % {**base, "v": number(math.ceil(ans.value)), "got": _pct(ans.risk)}
         elif lever == "scale":
             text = _(
                 "Pay %(v)s%% of today's amounts for %(which)s: the chance of running out within "
@@ -147,7 +148,7 @@ def answer_sentences(result: SolveResult, names: dict[str, str]) -> list[dict]:
             text = _(
                 "Welcome %(v)s new members a year: the chance of running out within %(h)s years "
                 "falls to %(got)s%% (at most %(risk)s%%)."
-            ) % {**base, "v": f"{ans.value:,.1f}", "got": _pct(ans.risk)}
+            ) % {**base, "v": number(ans.value, 1), "got": _pct(ans.risk)}
         out.append(
             {
                 "lever": lever,
@@ -230,6 +231,9 @@ def solver_draft_create(
         "factor": _("Contributions × %(v)s (from projection %(run)s)"),
         "add": _("Contributions + %(v)s baht a month (from projection %(run)s)"),
         "scale": _("Benefits × %(v)s (from projection %(run)s)"),
-    }[lever] % {"v": f"{value:.2f}" if lever != "add" else f"{math.ceil(value)}", "run": run.pk}
+    }[lever] % {
+        "v": number(value, 2) if lever != "add" else number(math.ceil(value)),
+        "run": run.pk,
+    }
     draft = reg_services.version_start_from_version(version=version, actor=actor, title=title)
     return reg_services.version_save_content(version=draft, content=content, actor=actor)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
+from kongtun.core.templatetags.kongtun import number, percent
 from kongtun.core.thaidates import format_years
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
@@ -129,7 +130,7 @@ def projection_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:,.0f}".replace("-", "−")
+    return number(v)
 
 
 def _year_label(year: int, lang: str) -> str:
@@ -237,17 +238,17 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
 
 
 def _pct(v: float) -> str:
-    return f"{v * 100:,.1f}".rstrip("0").rstrip(".") + "%"
+    return percent(v)
 
 
 def _num(v: float) -> str:
-    return f"{v:,.2f}".rstrip("0").rstrip(".")
+    return number(v, "2g")
 
 
 def _assumptions_shown(a: Assumptions) -> dict[str, str]:
     """The assumptions as people read them (percentages, baht), never a raw float."""
     return {
-        "opening_balance": f"{a.opening_balance:,.2f}",
+        "opening_balance": number(a.opening_balance, 2),
         "compliance": _pct(a.compliance),
         "matching": " · ".join(
             _("%(ratio)s of contributions, at most %(cap)s, plus %(head)s a member")
@@ -324,8 +325,8 @@ def _not_modelled(chosen: dict) -> list[str]:
         out.append(
             f"{names.get(code, code)}: "
             + _(
-                "Its lifetime limit is applied within each year, but claims of earlier projection "
-                "years are not remembered (the tests measure the difference)."
+                "Its lifetime limit was applied within each year only, so this older "
+                "projection pays it somewhat more often than the fund would; run it again."
             )
         )
     return out
@@ -467,7 +468,7 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
         [(str(SENSITIVITY_LABELS[r.name]), r.low[0] * 100, r.high[0] * 100) for r in rows],
         base[0] * 100,
         title=_("Chance of running out of money within %(h)s years (%%)") % {"h": horizon},
-        fmt=lambda v: f"{v:.1f}%",
+        fmt=lambda v: number(v, 1) + "%",
         low_label=low,
         high_label=high,
     )

@@ -312,9 +312,8 @@ def simulate_reference(
                     times = sorted(rng.random() for _ in todo)
                     year_claims: dict[str, tuple] = {}
                     for ev, tau in zip(todo, times, strict=True):
-                        # capped groups are decided at the year's middle (the engine's
-                        # convention for them, decision 0024); every other event on its day
-                        ev_cell = cell if ev.benefit in reg.capped else cell_at(tau)
+                        # every event on its own day: the member's age and membership then
+                        ev_cell = cell_at(tau)
                         state = tuple(
                             (b, times, units, Decimal(f"{amount:.2f}"))
                             for b, (times, units, amount) in sorted(year_claims.items())

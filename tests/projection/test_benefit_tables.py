@@ -68,7 +68,8 @@ def test_the_tables_find_what_each_kind_of_benefit_pays_for():
     comps = {codes: {e.source for e in evs} for codes, evs in t.components}
     assert comps[("hospital", "outpatient")] == {"hospital", "outpatient"}
     assert comps[("education",)] == {"education"}
-    assert t.lifetime_caps == ["birth"]
+    assert t.lifetime_caps == []  # every lifetime cap is remembered across years
+    assert t.lifetime_limits == {"birth": 3}  # 3 units, one child a claim: 3 claims
     t2 = benefit_tables(load_prototype("thaneun"), mean_nights=4.25)
     assert ("hospital", "relatives_partly") in t2.not_modelled  # children's stays
 

@@ -171,3 +171,121 @@ def test_an_uncertain_rate_widens_the_fan_and_keeps_its_mean():
     assert b1.std() > 3 * b0.std()
     se = np.sqrt(b0.var() / b0.size + b1.var() / b1.size)
     assert abs(b1.mean() - b0.mean()) < 4 * se
+
+
+# ---- lifetime caps the closed form of one benefit's claims does not cover -----------------
+
+SHARED_ONCE = """
+format: 1
+code: shared
+title_th: ร่วมกันครั้งเดียว
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - {code: disability, kind: disability, name_th: พิการ, clause: "1", amount: 3000}
+  - {code: disaster, kind: disaster, name_th: ภัยพิบัติ, clause: "1", amount: 1000}
+group_caps:
+  - {name: once, name_th: ครั้งเดียว, benefits: [disability, disaster], period: lifetime, times: 1, clause: "1"}
+"""
+
+BAHT_LIFETIME = """
+format: 1
+code: baht
+title_th: วงเงินตลอดชีพ
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - code: disability
+    kind: disability
+    name_th: พิการ
+    clause: "1"
+    amount: 3000
+    caps: [{period: lifetime, amount: 5000}]
+"""
+
+YEARLY_AND_LIFETIME = """
+format: 1
+code: both
+title_th: ปีละครั้ง ตลอดชีพสามครั้ง
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - code: disability
+    kind: disability
+    name_th: พิการ
+    clause: "1"
+    amount: 1000
+    caps: [{period: year, times: 1}, {period: lifetime, times: 3}]
+"""
+
+
+def _no_leaving(n: int, T: int, S: int, **rates):
+    """A fund where nobody dies, leaves or joins, and the only events are ``rates``."""
+    pop = population(n, mean_age=40)
+    a = assumptions(
+        years=T,
+        scenarios=S,
+        new_members=0,
+        exit_rate=0.0,
+        mortality_multiplier=0.0,
+        tfr=0.0,
+        **{"disability_rate": 0.0, "disaster_rate": 0.0, **rates},
+    )
+    return pop, a
+
+
+def _within(paid: np.ndarray, expected: np.ndarray, sd_member: np.ndarray, n: int, S: int):
+    """Every year's mean payout within 4 standard errors of the closed form."""
+    se = np.sqrt(n * sd_member**2 / S)
+    bad = np.flatnonzero(np.abs(paid - expected) > 4 * se + 1e-6)
+    assert bad.size == 0, [(int(t) + 1, paid[t], expected[t], se[t]) for t in bad]
+
+
+def test_a_lifetime_cap_shared_by_two_benefits_is_remembered_across_years():
+    # one claim in a lifetime among disability and disaster: a member is paid in year t if
+    # their first event of either falls in year t, e^(−λ(t−1))(1 − e^(−λ)), λ the sum of the
+    # two rates; the event is a disability with probability λ_d / λ. (The group's lifetime cap
+    # was not applied at all: year 30 paid every event, n·(3000 λ_d + 1000 λ_x).)
+    ld, lx, n, S, T = 0.03, 0.02, 200, 3000, 30
+    pop, a = _no_leaving(n, T, S, disability_rate=ld, disaster_rate=lx)
+    res = project([("shared", load_regulation(SHARED_ONCE))], pop, a)
+    lam = ld + lx
+    t = np.arange(1, T + 1)
+    first = np.exp(-lam * (t - 1)) * (1 - np.exp(-lam))
+    for code, amount, share in (("disability", 3000, ld / lam), ("disaster", 1000, lx / lam)):
+        paid = res.benefits[0][res.benefit_codes[0].index(code)]
+        p = first * share
+        _within(paid, n * amount * p, amount * np.sqrt(p * (1 - p)), n, S)
+    total = sum(res.benefits[0][i][-1] for i in range(2))
+    assert total < 0.4 * n * (3000 * ld + 1000 * lx)
+
+
+def test_a_lifetime_cap_in_baht_is_remembered_across_years():
+    # 3,000 a claim, at most 5,000 in a lifetime: the first claim pays 3,000, the second the
+    # 2,000 left, later ones nothing. N(Λ) claims by the end of year t (Poisson, Λ = λt):
+    # paid in year t = 3000 ΔP(N ≥ 1) + 2000 ΔP(N ≥ 2).
+    lam, n, S, T = 0.06, 200, 3000, 30
+    pop, a = _no_leaving(n, T, S, disability_rate=lam)
+    res = project([("baht", load_regulation(BAHT_LIFETIME))], pop, a)
+    paid = res.benefits[0][0]
+    t = np.arange(0, T + 1)
+    ge1 = 1 - np.exp(-lam * t)
+    ge2 = ge1 - lam * t * np.exp(-lam * t)
+    p1, p2 = np.diff(ge1), np.diff(ge2)
+    expected = n * (3000 * p1 + 2000 * p2)
+    var = 3000**2 * p1 + 2000**2 * p2 - (3000 * p1 + 2000 * p2) ** 2
+    _within(paid, expected, np.sqrt(var), n, S)
+    assert paid[-1] < 0.5 * n * lam * 3000  # forgotten, year 30 would pay n·λ·3000
+
+
+def test_a_yearly_cap_and_a_lifetime_cap_together_are_remembered_across_years():
+    # once a year, three times in a lifetime: a member is paid in year t if an event falls in
+    # it (p = 1 − e^(−λ)) and fewer than three earlier years were paid (Binomial(t − 1, p))
+    from math import comb
+
+    lam, n, S, T = 0.3, 200, 3000, 25
+    pop, a = _no_leaving(n, T, S, disability_rate=lam)
+    res = project([("both", load_regulation(YEARLY_AND_LIFETIME))], pop, a)
+    paid = res.benefits[0][0]
+    p = 1 - np.exp(-lam)
+    t = np.arange(1, T + 1)
+    q = p * np.array([sum(comb(m, j) * p**j * (1 - p) ** (m - j) for j in range(3)) for m in t - 1])
+    _within(paid, n * 1000 * q, 1000 * np.sqrt(q * (1 - q)), n, S)
+    assert paid[-1] < 0.2 * n * 1000 * p  # forgotten, every year would pay n·p·1000

@@ -100,3 +100,57 @@ def test_pensions_and_tier_changes_are_paid_from_the_month_the_member_qualifies(
     reference = monthly_reference(reg, people, a.years)
     assert reference[0] > 0 and reference[-1] > 2 * reference[0]  # many reach 60 meanwhile
     np.testing.assert_allclose(engine, reference, rtol=0.01)
+
+
+CAPPED_FROM_60 = """
+format: 1
+code: capped60
+title_th: ตั้งแต่ 60 ปีละครั้ง
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - code: care
+    kind: other
+    name_th: ดูแลผู้สูงอายุ
+    clause: "1"
+    amount: 1000
+    conditions: {min_age: 60}
+    caps: [{period: year, times: 1}]
+"""
+
+
+def test_an_age_condition_inside_a_yearly_cap_counts_from_the_birthday():
+    # Once a year from age 60. A member who turns 60 on day β of the year is paid if an event
+    # falls after it: 1 − e^(−λ(1 − β)), worked out here for each member's own birthday. (The
+    # capped groups were decided at the year's start age: nothing for the year a member turns
+    # 60, about 7 % too little every year.)
+    lam = 0.9
+    reg = load_regulation(CAPPED_FROM_60)
+    people = members(4000)
+    pop = Population.from_members(((b, s, j, 30.0, 1) for b, s, j in people), start=START)
+    a = assumptions(
+        years=5,
+        scenarios=400,
+        new_members=0,
+        exit_rate=0.0,
+        mortality_multiplier=0.0,
+        tfr=0.0,
+        other_rate=lam,
+    )
+    res = project([("capped60", reg)], pop, a)
+    engine = res.benefits[0][0]
+    expected = np.zeros(a.years)
+    for birth, _sex, _join in people:
+        for t in range(a.years):
+            year = START.year + t
+            first = dt.date(year, 1, 1)
+            days = (dt.date(year + 1, 1, 1) - first).days
+            sixty = dt.date(
+                birth.year + 60, birth.month, min(birth.day, 28 if birth.month == 2 else 31)
+            )
+            if sixty <= first:
+                expected[t] += 1000 * (1 - np.exp(-lam))
+            elif sixty.year == year:
+                beta = (sixty - first).days / days
+                expected[t] += 1000 * (1 - np.exp(-lam * (1 - beta)))
+    assert expected[0] > 0 and expected[-1] > 1.5 * expected[0]
+    np.testing.assert_allclose(engine, expected, rtol=0.01)

@@ -46,6 +46,32 @@ def baht(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def number(value: float | int | Decimal | None, places: int | str = 0) -> str:
+    """A figure as people read it: thousands separated, ``places`` decimals at most (trailing
+    zeros dropped when ``places`` is given as "1g", "2g" …), a true minus sign, never a raw
+    float such as 0.9109999999999999. The one formatter of the projection's pages, PDF and
+    spreadsheet labels."""
+    if value is None or value == "":
+        return ""
+    text = str(places)
+    trim = text.endswith("g")
+    n = int(text.rstrip("g") or 0)
+    out = f"{float(value):,.{n}f}"
+    if trim and "." in out:
+        out = out.rstrip("0").rstrip(".")
+    if out.lstrip("-").strip("0,.") == "":
+        out = out.lstrip("-")  # no "−0"
+    return out.replace("-", "−")
+
+
+def percent(value: float | None, places: int = 1) -> str:
+    """A share (0.911) as a percentage ("91.1%"), through :func:`number`."""
+    if value is None:
+        return ""
+    return number(float(value) * 100, f"{places}g") + "%"
+
+
+@register.filter
 def bahtwords(value: Decimal | None) -> str:
     """The amount in words in the page's language (documents kept in Thai override it)."""
     if value is None:

@@ -15,23 +15,28 @@ its tiers and waiting periods in years, the plan when something is counted in co
 ``tests/projection/test_benefit_tables.py`` checks the keyed tables against ``decide`` for
 every cell of the prototypes.
 
-Per-year caps (times, units or baht per year, own or shared by a group of benefits) cannot be
-applied to a cell, because they depend on each member's own claims that year. For benefits that
-have them, :func:`year_payout_distribution` computes the exact distribution of one member's
-payout over a year: events arrive as a Poisson process (the rates of decision 0008), each event
-is decided by ``decide`` with the member's earlier paid claims of that year as ``PastClaim``s,
-exactly as the fund would. A benefit's own lifetime limit on the number of claims is remembered
-across years exactly (``model._lifetime_paid_share``); other lifetime caps (units, baht, a
-group's, or on a benefit with a yearly cap) are applied within a year only, and listed.
+Per-year caps (times, units or baht per year, own or shared by a group of benefits) and
+lifetime caps other than a benefit's own limit on the number of claims cannot be applied to a
+cell, because they depend on each member's own claims. For benefits that have them,
+:class:`YearProcess` computes the exact law of one member's payout over a year: events arrive
+as a Poisson process (the rates of decision 0008), each event is decided by ``decide`` with the
+member's earlier paid claims as ``PastClaim``s (this year's, and what lifetime caps count of the
+earlier years, whose law is carried from year to year), on the member's age and membership of
+its day (a birthday or a joining anniversary may fall during the year), exactly as the fund
+would. A benefit's own lifetime limit on the number of claims is applied in closed form
+(``model._lifetime_paid_share``). Decision 0024.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+import numpy as np
 
 from kongtun.regulations.engine import (
     Event,
@@ -364,6 +369,8 @@ class BenefitTables:
     components: list[tuple[tuple[str, ...], list[EventType]]]  # capped groups of benefits
     not_modelled: list[tuple[str, str]] = field(default_factory=list)  # (benefit, reason code)
     lifetime_caps: list[str] = field(default_factory=list)
+    #: benefits paid as streams whose own lifetime caps allow at most k claims
+    lifetime_limits: dict[str, int] = field(default_factory=dict)
 
     @property
     def dur_cap(self) -> int:
@@ -382,14 +389,37 @@ def _has_year_cap(b: CompiledBenefit) -> bool:
     return any(c.period == "year" for c in caps)
 
 
-def _lifetime_exact(b: CompiledBenefit) -> bool:
-    """Only the benefit's own lifetime limits on the number of claims."""
+def lifetime_claims_limit(decider: Decider, code: str, events: list[EventType]) -> int | None:
+    """The most claims of ``code`` its own lifetime caps allow, when that is all they limit:
+    caps on the number of claims, or on units when every claim counts the same units (a
+    birth allowance per child, one child a claim) and the cap is a whole number of claims.
+    None when the benefit has none, or another kind (baht, a group's, units that vary): those
+    are remembered from year to year by ``YearProcess``."""
+    b = decider.index.benefits[code]
     caps = [c for c in (*b.times_caps, *b.unit_caps, *b.running_amount_caps)]
-    return all(
-        c.measure == "times" and (not c.codes or c.codes == frozenset({b.code}))
-        for c in caps
-        if c.period == "lifetime"
-    )
+    lifetime = [c for c in caps if c.period == "lifetime"]
+    if not lifetime:
+        return None
+    if any(c.codes and c.codes != frozenset({code}) for c in lifetime):
+        return None
+    limits = []
+    for c in lifetime:
+        if c.measure == "times":
+            limits.append(int(c.limit))
+        elif c.measure == "units":
+            units = {
+                decider.amount(ev, *cell)[1]
+                for ev in events
+                if ev.benefit == code
+                for cell in _PROBE_CELLS
+                if decider.amount(ev, *cell)[0] > 0
+            }
+            if len(units) != 1 or next(iter(units)) <= 0 or int(c.limit) % next(iter(units)):
+                return None
+            limits.append(int(c.limit) // next(iter(units)))
+        else:
+            return None
+    return min(limits)
 
 
 def _has_lifetime_cap(b: CompiledBenefit) -> bool:
@@ -482,8 +512,19 @@ def benefit_tables(
         levels = sorted(b.levels) if b.levels else [None]
         for lv in levels:
             events[code].append(EventType(code, source, 1.0 / len(levels), relative, level=lv))
-    # Group the capped benefits: a group cap joins its benefits into one component.
+    # Group the capped benefits: a group cap joins its benefits into one component. A
+    # benefit is paid through per-member year laws (``YearProcess``) when a yearly cap limits
+    # it, or a lifetime cap other than its own limit on the number of claims (which the
+    # projection applies in closed form, ``model._lifetime_paid_share``).
     capped = {code for code, b in idx.benefits.items() if code in events and _has_year_cap(b)}
+    closed_form: dict[str, int] = {}
+    for code in events:
+        if _has_lifetime_cap(idx.benefits[code]):
+            k = lifetime_claims_limit(decider, code, events[code])
+            if k is None:
+                capped.add(code)
+            else:
+                closed_form[code] = k
     parent = {code: code for code in events}
 
     def find(x: str) -> str:
@@ -494,7 +535,7 @@ def benefit_tables(
 
     for g in regulation.group_caps:
         members = [c for c in g.benefits if c in events]
-        if g.period == "year":
+        if g.period in ("year", "lifetime"):
             capped.update(members)
         for other in members[1:]:
             parent[find(other)] = find(members[0])
@@ -509,11 +550,10 @@ def benefit_tables(
             components.append((tuple(codes), evs))
         else:
             uncapped.extend(e for c in codes for e in events[c])
-    # Lifetime limits on the number of claims of a benefit outside the capped groups are
-    # remembered across years exactly (``model._lifetime_paid_share``); the others are applied
-    # within each year only, and listed.
     in_streams = {e.benefit for e in uncapped}
-    lifetime = [c for c in lifetime if not (c in in_streams and _lifetime_exact(idx.benefits[c]))]
+    # every lifetime cap of a projected benefit is remembered across years (decision 0024)
+    projected = in_streams | {c for codes, _ in components for c in codes}
+    lifetime = [c for c in lifetime if c not in projected]
     return BenefitTables(
         regulation=regulation,
         decider=decider,
@@ -524,6 +564,7 @@ def benefit_tables(
         components=components,
         not_modelled=not_modelled,
         lifetime_caps=lifetime,
+        lifetime_limits={c: k for c, k in closed_form.items() if c in in_streams},
     )
 
 
@@ -576,6 +617,191 @@ def _cap_measures(decider: Decider, codes: tuple[str, ...]) -> dict[str, tuple[b
     return out
 
 
+def lifetime_measures(decider: Decider, codes: tuple[str, ...]) -> dict[str, tuple[bool, ...]]:
+    """For each benefit of ``codes`` that a lifetime cap (its own or a group's) counts: does
+    one count its claims, its units, its baht? What a member carries from one year to the
+    next is only that."""
+    out: dict[str, tuple[bool, ...]] = {}
+    for other in decider.index.benefits.values():
+        for cap in (*other.times_caps, *other.unit_caps, *other.running_amount_caps):
+            if cap.period != "lifetime":
+                continue
+            for code in cap.codes or frozenset({other.code}):
+                if code not in codes:
+                    continue
+                t, u, m = out.get(code, (False, False, False))
+                out[code] = (
+                    t or cap.measure == "times",
+                    u or cap.measure == "units",
+                    m or cap.measure == "amount",
+                )
+    return out
+
+
+#: Gauss–Legendre nodes and weights on [0, 1] for the day of the year a birthday or a joining
+#: anniversary falls on (uniform): the payout law is smooth in that day, so eight nodes give
+#: it to far below the Monte Carlo noise (``tests/projection/test_thresholds.py``).
+_NODES, _WEIGHTS = (lambda x, w: ((x + 1) / 2, w / 2))(*np.polynomial.legendre.leggauss(8))
+
+
+class YearProcess:
+    """One member's year in a group of capped benefits, exactly: events of each type arrive as
+    a Poisson process, in a random order, each decided by ``decide`` after the member's paid
+    claims of the year (for yearly caps) and of earlier years (for lifetime caps); a birthday
+    and a joining anniversary may fall during the year, after which ``decide`` sees the
+    member one year older or one more year a member.
+
+    A state is (this year's paid claims, what lifetime caps count of the earlier years'), both
+    as tuples of (benefit, times, units, baht) keeping only what some cap counts."""
+
+    def __init__(self, decider: Decider, events: list[EventType], codes: tuple[str, ...]):
+        self.decider = decider
+        self.events = events
+        self.codes = codes
+        self.measures = _cap_measures(decider, codes)
+        self.lifetime = lifetime_measures(decider, codes)
+        self._steps: dict[tuple, tuple] = {}
+
+    def _step(self, state: tuple, i: int, cell: tuple[int, int, int, int]) -> tuple:
+        key = (state, i, cell)
+        hit = self._steps.get(key)
+        if hit is not None:
+            return hit
+        year, before = state
+        ev = self.events[i]
+        amount, units = self.decider.amount(ev, *cell, year, before)
+        if amount <= 0:
+            out = state
+        else:
+            used = {b: (t, u, m) for b, t, u, m in year}
+            t0, u0, m0 = used.get(ev.benefit, (0, 0, Decimal("0.00")))
+            keep_t, keep_u = self.measures[ev.benefit]
+            # keep only what a cap counts (times, units) besides the amount paid: states that
+            # differ in nothing a cap counts decide every later claim the same
+            used[ev.benefit] = (t0 + 1 if keep_t else 0, u0 + units if keep_u else 0, m0 + amount)
+            out = (tuple(sorted((b, t, u, m) for b, (t, u, m) in used.items())), before)
+        self._steps[key] = out
+        return out
+
+    def _segment(
+        self, dist: dict[tuple, float], rates: tuple[float, ...], cell: tuple[int, int, int, int]
+    ) -> dict[tuple, float]:
+        """The states after a stretch of the year with expected events ``rates`` per type."""
+        total = sum(rates)
+        if total <= 0:
+            return dist
+        weights = [r / total for r in rates]
+        final: dict[tuple, float] = defaultdict(float)
+        p_n = math.exp(-total)
+        for state, p in dist.items():
+            final[state] += p * p_n
+        cumulative = p_n
+        n = 0
+        while True:
+            n += 1
+            new: dict[tuple, float] = defaultdict(float)
+            moved = False
+            for state, p in dist.items():
+                for i, w in enumerate(weights):
+                    if w == 0:
+                        continue
+                    nxt = self._step(state, i, cell)
+                    if nxt != state:
+                        moved = True
+                    new[nxt] += p * w
+            dist = new
+            p_n *= total / n
+            tail = max(0.0, 1.0 - cumulative - p_n)
+            if not moved or tail < _TAIL:
+                # every state is absorbing (caps used up) or the rest is negligible: further
+                # events change nothing, so the rest of the Poisson mass stays where it is
+                for state, p in dist.items():
+                    final[state] += p * (p_n + tail)
+                break
+            for state, p in dist.items():
+                final[state] += p * p_n
+            cumulative += p_n
+        return final
+
+    def _carry(self, year: tuple, before: tuple) -> tuple:
+        """What lifetime caps count after the year: the earlier years' plus this one's."""
+        acc = {b: [t, u, m] for b, t, u, m in before}
+        for b, t, u, m in year:
+            keep = self.lifetime.get(b)
+            if keep is None:
+                continue
+            x = acc.setdefault(b, [0, 0, Decimal("0.00")])
+            x[0] += t if keep[0] else 0
+            x[1] += u if keep[1] else 0
+            x[2] += m if keep[2] else Decimal("0.00")
+        return tuple(sorted((b, t, u, m) for b, (t, u, m) in acc.items()))
+
+    def year(
+        self,
+        rates: tuple[float, ...],
+        cells: tuple[tuple[int, int, int, int], ...],
+        *,
+        spread: bool,
+        start: dict[tuple, float] | None = None,
+        scale: float = 1.0,
+    ) -> tuple[YearDistribution, dict[tuple, float]]:
+        """(the year's payout law, the law of what lifetime caps count at its end).
+
+        ``cells`` are the member's cell in the four ``model.THRESHOLD_VARIANTS`` (completed age
+        and membership as at the start of the year or one more); ``spread``: the joining
+        anniversary falls on any day (members of the start date), else membership does not
+        step during the year (new members join on its first day). ``start``: the law of what
+        lifetime caps count of the earlier years (none by default); ``scale`` multiplies the
+        rates (½ for a member who leaves during the year)."""
+        rates = tuple(r * scale for r in rates)
+        init = {((), before): p for before, p in (start or {(): 1.0}).items()}
+        c00, c10, c01, c11 = cells
+        ages = c00 != c10 or (spread and c01 != c11)
+        durs = spread and (c00 != c01 or c10 != c11)
+        # (weight, [(cell, share of the year)…]) for each birthday and anniversary day
+        plans: list[tuple[float, list]] = []
+        if not ages and not durs:
+            plans.append((1.0, [(c00, 1.0)]))
+        else:
+            b_nodes = zip(_NODES, _WEIGHTS, strict=True) if ages else [(2.0, 1.0)]
+            for b, wb in b_nodes:
+                d_nodes = zip(_NODES, _WEIGHTS, strict=True) if durs else [(2.0, 1.0)]
+                for g, wg in d_nodes:
+                    cuts = sorted({0.0, 1.0, *(x for x in (b, g) if x < 1.0)})
+                    segs = []
+                    for lo, hi in itertools.pairwise(cuts):
+                        a_, d_ = lo >= b, lo >= g
+                        segs.append(((c00, c10, c01, c11)[a_ + 2 * d_], hi - lo))
+                    plans.append((wb * wg, segs))
+        final: dict[tuple, float] = defaultdict(float)
+        for w, segs in plans:
+            dist = dict(init)
+            for cell, share in segs:
+                dist = self._segment(dist, tuple(r * share for r in rates), cell)
+            for state, p in dist.items():
+                final[state] += w * p
+        by_value: dict[float, float] = defaultdict(float)
+        means = dict.fromkeys(self.codes, 0.0)
+        after: dict[tuple, float] = defaultdict(float)
+        for (year, before), p in final.items():
+            amount = sum(float(m) for _, _, _, m in year)
+            by_value[amount] += p
+            for b, _, _, m in year:
+                means[b] += p * float(m)
+            if self.lifetime:
+                after[self._carry(year, before)] += p
+        mass = sum(by_value.values())
+        values = sorted(v for v in by_value if v > 0)
+        probs = tuple(by_value[v] / mass for v in values)
+        dist_out = YearDistribution(
+            tuple(values),
+            probs,
+            by_value.get(0.0, 0.0) / mass,
+            {k: v / mass for k, v in means.items()},
+        )
+        return dist_out, {k: v / mass for k, v in after.items()} if self.lifetime else {(): 1.0}
+
+
 def year_payout_distribution(
     decider: Decider,
     events: list[EventType],
@@ -583,82 +809,12 @@ def year_payout_distribution(
     cell: tuple[int, int, int, int],
     codes: tuple[str, ...],
 ) -> YearDistribution:
-    """Exact distribution of a member's payout in a year: events of type ``i`` arrive as a
-    Poisson process of rate ``rates[i]`` (so the number of events is Poisson and their order
-    uniformly random), each decided by the engine after the member's earlier paid claims of the
-    year. The sum over event counts stops when the Poisson tail is below 1e-13."""
-    a, sex, d, pm = cell
-    measures = _cap_measures(decider, codes)
-    total = sum(rates)
-    if total <= 0:
+    """Exact distribution of a member's payout in a year in one cell, nothing claimed before:
+    events of type ``i`` arrive as a Poisson process of rate ``rates[i]`` (so the number of
+    events is Poisson and their order uniformly random), each decided by the engine after the
+    member's earlier paid claims of the year. The sum over event counts stops when the Poisson
+    tail is below 1e-13."""
+    if sum(rates) <= 0:
         return YearDistribution((), (), 1.0, dict.fromkeys(codes, 0.0))
-    weights = [r / total for r in rates]
-    empty: tuple = ()
-    # state: tuple of (benefit, times, units, amount) sorted by benefit
-    trans_cache: dict[tuple, tuple] = {}
-
-    def step(state: tuple, i: int) -> tuple:
-        key = (state, i)
-        hit = trans_cache.get(key)
-        if hit is not None:
-            return hit
-        ev = events[i]
-        amount, units = decider.amount(ev, a, sex, d, pm, state)
-        if amount <= 0:
-            out = state
-        else:
-            used = {b: (t, u, m) for b, t, u, m in state}
-            t0, u0, m0 = used.get(ev.benefit, (0, 0, Decimal("0.00")))
-            keep_t, keep_u = measures[ev.benefit]
-            # keep only what a cap counts (times, units) besides the amount paid: states that
-            # differ in nothing a cap counts decide every later claim the same
-            used[ev.benefit] = (
-                t0 + 1 if keep_t else 0,
-                u0 + units if keep_u else 0,
-                m0 + amount,
-            )
-            out = tuple(sorted((b, t, u, m) for b, (t, u, m) in used.items()))
-        trans_cache[key] = out
-        return out
-
-    dist: dict[tuple, float] = {empty: 1.0}
-    final: dict[tuple, float] = defaultdict(float)
-    p_n = math.exp(-total)
-    final[empty] += p_n
-    cumulative = p_n
-    n = 0
-    while True:
-        n += 1
-        new: dict[tuple, float] = defaultdict(float)
-        moved = False
-        for state, p in dist.items():
-            for i, w in enumerate(weights):
-                if w == 0:
-                    continue
-                nxt = step(state, i)
-                if nxt != state:
-                    moved = True
-                new[nxt] += p * w
-        dist = new
-        p_n *= total / n
-        tail = max(0.0, 1.0 - cumulative - p_n)
-        if not moved or tail < _TAIL:
-            # Every state is absorbing (caps used up) or the rest is negligible: all further
-            # events change nothing, so the rest of the Poisson mass stays where it is.
-            for state, p in dist.items():
-                final[state] += p * (p_n + tail)
-            break
-        for state, p in dist.items():
-            final[state] += p * p_n
-        cumulative += p_n
-    by_value: dict[float, float] = defaultdict(float)
-    means = dict.fromkeys(codes, 0.0)
-    for state, p in final.items():
-        amount = sum(float(m) for _, _, _, m in state)
-        by_value[amount] += p
-        for b, _, _, m in state:
-            means[b] += p * float(m)
-    mass = sum(by_value.values())
-    values = sorted(v for v in by_value if v > 0)
-    probs = tuple(by_value[v] / mass for v in values)
-    return YearDistribution(tuple(values), probs, by_value.get(0.0, 0.0) / mass, means)
+    proc = YearProcess(decider, events, codes)
+    return proc.year(rates, (cell,) * 4, spread=False)[0]

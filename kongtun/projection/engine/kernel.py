@@ -115,6 +115,9 @@ class RegSpec:
     lump_share: list[float]
     funeral_share: list[float]
     class_of: np.ndarray  # (capped groups, T, C) index into ``classes`` or -1
+    #: per projection year (1-based, index 0 unused), the classes drawn that year: a class of
+    #: a group with lifetime caps lasts one year and shares its row with other years' classes
+    classes_in_year: list[list[int]]
 
 
 @dataclass
@@ -183,6 +186,10 @@ class SimSpec:
                     lump_share=[1.0 / len(lumps)] * len(lumps) if lumps else [],
                     funeral_share=[1.0 / len(deaths)] * len(deaths) if deaths else [],
                     class_of=model.class_of[len(regs)],
+                    classes_in_year=[
+                        [j for j, c in enumerate(rm.classes) if c.year in (0, t)]
+                        for t in range(model.T + 1)
+                    ],
                 )
             )
         return cls(
@@ -449,7 +456,8 @@ def run_chunk(spec: SimSpec, index: int, n_scen: int, record: bool = False) -> C
                         cls[ok] * S + s[ok], weights=leave[ok], minlength=len(reg.classes) * S
                     )
                 halves = halves.reshape(len(reg.classes), S)
-                for j, (row, full, half, key, bpos, mfull, mhalf) in enumerate(reg.classes):
+                for j in reg.classes_in_year[t]:
+                    row, full, half, key, bpos, mfull, mhalf = reg.classes[j]
                     gen = sgen(ri, key)
                     n_half = halves[j]
                     n_full = np.rint(F[row] - 0.5 * n_half).astype(np.int64)

@@ -27,8 +27,8 @@ from kongtun.projection.engine.benefits import (
     BenefitTables,
     EventType,
     YearDistribution,
+    YearProcess,
     benefit_tables,
-    year_payout_distribution,
 )
 from kongtun.projection.engine.population import Population
 from kongtun.regulations.engine import Regulation
@@ -54,6 +54,8 @@ class CappedClass:
     half: YearDistribution
     key: str
     sources: dict[str, float] = field(default_factory=dict)
+    #: the one projection year the class is drawn in (lifetime caps), or 0: every year
+    year: int = 0
 
 
 @dataclass
@@ -309,18 +311,6 @@ def _shares(by_source: dict[str, float]) -> dict[str, float]:
 # ---- lifetime caps -----------------------------------------------------------------------
 
 
-def lifetime_times_limit(reg: Regulation, code: str) -> int | None:
-    """The benefit's own lifetime cap on the number of claims (e.g. once in a lifetime), if
-    it has one and no per-year cap (those benefits are sampled by year distributions)."""
-    b = reg.index.benefits[code]
-    limits = [
-        int(c.limit)
-        for c in b.times_caps
-        if c.period == "lifetime" and (not c.codes or c.codes == frozenset({code}))
-    ]
-    return min(limits) if limits else None
-
-
 def _expected_min(lam: np.ndarray, k: int) -> np.ndarray:
     """E[min(N, k)] for N ~ Poisson(lam): Σ_{j<k} P(N > j)."""
     out = np.zeros_like(lam)
@@ -333,9 +323,10 @@ def _expected_min(lam: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _lifetime_paid_share(reg, uncapped, event_amounts, ev_rates, t_idx, sex, age, at, w_event):
-    """{benefit: (T, C) share of its events that are paid} for benefits capped at *k* claims
-    in a lifetime (and not per year): exact, not an approximation (decision 0024).
+def _lifetime_paid_share(tables, event_amounts, ev_rates, t_idx, sex, age, at, w_event):
+    """{benefit: (T, C) share of its events that are paid} for benefits whose own lifetime
+    caps allow at most *k* claims (``BenefitTables.lifetime_limits``; no yearly cap, no group):
+    exact, not an approximation (decision 0024).
 
     A member's claims of the benefit arrive as a Poisson process whose rate is known year by
     year (the event's rate where the benefit pays, ``λ_t``), independent of whether the member
@@ -346,13 +337,9 @@ def _lifetime_paid_share(reg, uncapped, event_amounts, ev_rates, t_idx, sex, age
     factor 1/(1 − p), p a few per thousand). Claims before the projection are not known to the
     cells: none are assumed (as for new members)."""
     out = {}
-    codes = sorted({ev.benefit for ev in uncapped})
-    for code in codes:
-        k = lifetime_times_limit(reg, code)
-        if k is None:
-            continue
+    for code, k in sorted(tables.lifetime_limits.items()):
         lam = 0.0
-        for ev, amounts_cell in zip(uncapped, event_amounts, strict=True):
+        for ev, amounts_cell in zip(tables.uncapped, event_amounts, strict=True):
             if ev.benefit != code:
                 continue
             rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
@@ -627,7 +614,6 @@ def build_model(
         dec = tables.decider
         cell_all = ct.cell_of[:, rep]
         safes = [np.maximum(cell_all[k * T : (k + 1) * T], 0) for k in range(V)]
-        safe = safes[0]
 
         def at(values: np.ndarray, k: int = 0, safes=safes) -> np.ndarray:
             return np.where(active, values[safes[k]], 0.0)
@@ -676,7 +662,7 @@ def build_model(
             lambda: defaultdict(float)
         )
         paid_share = _lifetime_paid_share(
-            reg, tables.uncapped, ct.event_amounts, ev_rates, t_idx, sex, age, at, w_event
+            tables, ct.event_amounts, ev_rates, t_idx, sex, age, at, w_event
         )
         for ev, amounts_cell in zip(tables.uncapped, ct.event_amounts, strict=True):
             rate = ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor
@@ -707,34 +693,89 @@ def build_model(
         # shared map lost the leavers' half-years of all groups but the last)
         reg_class = np.full((len(tables.components), T, C), -1, dtype=np.int64)
         for ci, (codes, evs) in enumerate(tables.components):
-            sig_tc = ct.comp_sig[ci][safe]
+            proc = YearProcess(dec, evs, codes)
+            # the group's decisions in the four variants (birthday, joining anniversary
+            # passed or not); new members' membership does not step during the year
+            sig_v = np.stack([ct.comp_sig[ci][safes[k]] for k in range(V)])
+            sig_v[2] = np.where(spread, sig_v[2], sig_v[0])
+            sig_v[3] = np.where(spread, sig_v[3], sig_v[1])
             rate_arr = np.stack(
                 [ev_rates[ev.source][t_idx, sex[None, :], age] * ev.factor for ev in evs], axis=-1
             )  # (T, C, E)
             scaled = np.round(rate_arr[active] * 1e12).astype(np.int64)
-            keys_ = np.column_stack([sig_tc[active], scaled])
-            class_inv, first_row = row_ids(keys_)
+            keys_ = np.column_stack([sig_v[:, active].T, scaled])
+            key_inv, first_row = row_ids(keys_)
             uniq_keys = keys_[first_row]
-            class_tc = np.full((T, C), -1, dtype=np.int64)
-            class_tc[active] = class_inv
-            for cid, k in enumerate(uniq_keys):
-                rate_t = tuple(float(x) / 1e12 for x in k[1:])
-                cell = ct.comp_rep[ci][int(k[0])]
-                full = year_payout_distribution(dec, evs, rate_t, cell, codes)
-                half = year_payout_distribution(
-                    dec, evs, tuple(x * 0.5 for x in rate_t), cell, codes
-                )
-                if full.p_positive <= 0 and half.p_positive <= 0:
-                    continue
-                inside = class_tc == cid
-                row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
-                reg_class[ci][inside] = len(classes)
+            key_tc = np.full((T, C), -1, dtype=np.int64)
+            key_tc[active] = key_inv
+
+            def law(k, start=None, ci=ci, proc=proc, ct=ct):
+                """(full year, half a year, what lifetime caps count after a full year)."""
+                rate_t = tuple(float(x) / 1e12 for x in k[V:])
+                cells = tuple(ct.comp_rep[ci][int(x)] for x in k[:V])
+                full, after = proc.year(rate_t, cells, spread=True, start=start)
+                half = proc.year(rate_t, cells, spread=True, start=start, scale=0.5)[0]
+                return rate_t, full, half, after
+
+            def add_class(rate_t, full, half, row, key, year=0, ci=ci, evs=evs, out=classes):
                 shares: dict[str, float] = defaultdict(float)
                 for ev, r_ in zip(evs, rate_t, strict=True):
                     shares[ev.source] += r_
-                classes.append(
-                    CappedClass(row, ci, full, half, f"c:{'+'.join(codes)}:{cid}", _shares(shares))
-                )
+                out.append(CappedClass(row, ci, full, half, key, _shares(shares), year))
+                return len(out) - 1
+
+            if not proc.lifetime:
+                for cid, k in enumerate(uniq_keys):
+                    rate_t, full, half, _after = law(k)
+                    if full.p_positive <= 0 and half.p_positive <= 0:
+                        continue
+                    inside = key_tc == cid
+                    row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
+                    reg_class[ci][inside] = add_class(
+                        rate_t, full, half, row, f"c:{'+'.join(codes)}:{cid}"
+                    )
+                continue
+            # Lifetime caps: what a member has claimed in earlier years is carried as a law
+            # from year to year along the column's history (claims are independent of leaving,
+            # so it is the same for every member still in the fund). Columns with the same
+            # history share it; a class lasts one year, and classes of different years share
+            # rows.
+            nodes: dict[tuple[int, int, int], int] = {}  # (history, key, year) → node
+            carried: list[dict] = []
+            node_class: list[int] = []
+            slot_tc = np.full((T, C), -1, dtype=np.int64)
+            used_slots = np.zeros(T, dtype=np.int64)
+            slot_of: dict[int, int] = {}  # class → its row among the group's shared rows
+            for c in range(C):
+                hist = -1
+                for t in range(int(entry[c]) - 1, T):
+                    k = int(key_tc[t, c])
+                    node = nodes.get((hist, k, t))
+                    if node is None:
+                        start = carried[hist] if hist >= 0 else None
+                        rate_t, full, half, after = law(uniq_keys[k], start)
+                        node = nodes[(hist, k, t)] = len(carried)
+                        carried.append(after)
+                        cls = -1
+                        if full.p_positive > 0 or half.p_positive > 0:
+                            slot = int(used_slots[t])
+                            used_slots[t] += 1
+                            cls = add_class(
+                                rate_t, full, half, -1, f"c:{'+'.join(codes)}:h{node}", t + 1
+                            )
+                            slot_of[cls] = slot
+                        node_class.append(cls)
+                    cls = node_class[node]
+                    if cls >= 0:
+                        reg_class[ci][t, c] = cls
+                        slot_tc[t, c] = slot_of[cls]
+                    hist = node
+            slot_rows = [
+                add_row((slot_tc == sl).astype(np.float64), f"{label}:cap{ci}:slot{sl}")
+                for sl in range(int(used_slots.max()) if T else 0)
+            ]
+            for cls, sl in slot_of.items():
+                classes[cls].row = slot_rows[sl]
         class_of.append(reg_class)
 
         m = reg.membership
