@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.templatetags.kongtun import number, percent
-from kongtun.core.thaidates import format_years
+from kongtun.core.thaidates import current_lang, format_years
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import Cap, FundAccess, fund_view
 from kongtun.projection import charts, rates
@@ -34,10 +34,6 @@ from kongtun.projection.services import (
     run_start,
 )
 from kongtun.projection.sources import regulation_sources
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 def _run_or_404(access: FundAccess, run_id: int) -> ProjectionRun:
@@ -118,7 +114,7 @@ def projection_home(request: HttpRequest, access: FundAccess) -> HttpResponse:
             "runs": runs_of(fund=fund)[:30],
             "notes": defaults.notes,
             "population": defaults.population,
-            "sources_text": rates.sources(_lang()),
+            "sources_text": rates.sources(current_lang()),
             "estimate": est,
             "previous": previous,
             "mx_period": format_years(
@@ -226,7 +222,7 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             "uncertainties": uncertainties_included(a),
             "regulations": run.parameters["regulations"],
             "members": run.parameters.get("members"),
-            "sources_text": rates.sources(_lang()),
+            "sources_text": rates.sources(current_lang()),
             "not_modelled": _not_modelled(chosen),
             "mx_labels": rates.MX_LABELS,
             "books_check": check,
@@ -316,7 +312,7 @@ NOT_MODELLED = {
 
 def _not_modelled(chosen: dict) -> list[str]:
     """What is not projected, by the benefits' names (not their codes)."""
-    key = "name_th" if _lang() == "th" else "name_en"
+    key = "name_th" if current_lang() == "th" else "name_en"
     names = {b["code"]: b.get(key) or b["code"] for b in chosen.get("benefits", [])}
     out = []
     for code, reason in chosen.get("not_modelled", []):
@@ -339,7 +335,7 @@ def projection_run(request: HttpRequest, access: FundAccess, run_id: int) -> Htt
         reg = int(request.GET.get("reg", "0"))
     except ValueError:
         reg = 0
-    ctx = run_context(run, lang=_lang(), reg=reg)
+    ctx = run_context(run, lang=current_lang(), reg=reg)
     return render(request, "projection/run.html", ctx)
 
 
@@ -358,7 +354,7 @@ def projection_solve(request: HttpRequest, access: FundAccess, run_id: int) -> H
         reg = max(0, min(int(request.POST.get("reg", request.GET.get("reg", "0"))), len(regs) - 1))
     except ValueError:
         reg = 0
-    name_key = "name_th" if _lang() == "th" else "name_en"
+    name_key = "name_th" if current_lang() == "th" else "name_en"
     benefits = [(b["code"], b.get(name_key) or b["code"]) for b in regs[reg].get("benefits", [])]
     names = dict(benefits)
     a = Assumptions.from_dict(run.parameters["assumptions"])
@@ -462,7 +458,7 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
         a,
         horizon=horizon,
     )
-    lang = _lang()
+    lang = current_lang()
     low, high = _("assumption −20%"), _("assumption +20%")
     ruin_svg = tornado_svg(
         [(str(SENSITIVITY_LABELS[r.name]), r.low[0] * 100, r.high[0] * 100) for r in rows],
@@ -499,7 +495,7 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
 @fund_view(Cap.VIEW_BOOKS)
 def projection_compare(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
     run = _run_or_404(access, run_id)
-    ctx = run_context(run, lang=_lang())
+    ctx = run_context(run, lang=current_lang())
     if run.status == RunStatus.DONE:
         s = run.summary
         T = s["years"]
@@ -556,7 +552,7 @@ def _chart(request: HttpRequest, run: ProjectionRun) -> charts.Drawing:
         reg = int(request.GET.get("reg", "0"))
     except ValueError:
         reg = 0
-    ctx = run_context(run, lang=_lang(), reg=reg)
+    ctx = run_context(run, lang=current_lang(), reg=reg)
     kind = request.GET.get("kind", "fan")
     if kind == "ruin":
         return ctx["drawings"]["ruin"]
@@ -567,7 +563,11 @@ def _chart(request: HttpRequest, run: ProjectionRun) -> charts.Drawing:
             for r in ctx["summary"]["regulations"]
         ]
         return charts.fan_chart(
-            series, ctx["years"], title=_("Fund balance by regulation"), lang=_lang(), labels=labels
+            series,
+            ctx["years"],
+            title=_("Fund balance by regulation"),
+            lang=current_lang(),
+            labels=labels,
         )
     return ctx["drawings"]["fan"]
 
@@ -592,9 +592,9 @@ def projection_png(request: HttpRequest, access: FundAccess, run_id: int) -> Htt
 @fund_view(Cap.VIEW_BOOKS)
 def projection_pdf(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
     run = _done_or_404(access, run_id)
-    ctx = run_context(run, lang=_lang())
+    ctx = run_context(run, lang=current_lang())
     ctx["fund"] = access.fund
-    ctx["LANGUAGE_CODE"] = _lang()
+    ctx["LANGUAGE_CODE"] = current_lang()
     response = HttpResponse(report_pdf(ctx), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(run, "pdf")}"'
     return response
@@ -603,7 +603,7 @@ def projection_pdf(request: HttpRequest, access: FundAccess, run_id: int) -> Htt
 @fund_view(Cap.VIEW_BOOKS)
 def projection_xlsx(request: HttpRequest, access: FundAccess, run_id: int) -> HttpResponse:
     run = _done_or_404(access, run_id)
-    ctx = run_context(run, lang=_lang())
+    ctx = run_context(run, lang=current_lang())
     ctx["fund"] = access.fund
     response = HttpResponse(
         report_xlsx(ctx),
