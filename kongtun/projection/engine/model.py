@@ -364,6 +364,8 @@ LIFETIME_STATES_MAX = 64
 #: The most steps of ``YearProcess`` (states × event types × events, summed) a group's
 #: lifetime classes may take to build (a few seconds), beyond which the same happens.
 LIFETIME_WORK_MAX = 250_000
+#: The most classes of one such group drawn in one year (each a weight row): beyond it too.
+LIFETIME_ROWS_MAX = 200
 
 
 class _TooVaried(Exception):
@@ -414,6 +416,8 @@ def _lifetime_classes(
                 class_map[t, c] = cls
                 slot_tc[t, c] = slot_of[cls]
             hist = node
+    if T and int(used_slots.max()) > LIFETIME_ROWS_MAX:
+        raise _TooVaried  # the weight rows (years × rows × columns) would outgrow the memory
     rows = [
         add_row((slot_tc == sl).astype(np.float64), f"{name}:slot{sl}")
         for sl in range(int(used_slots.max()) if T else 0)
