@@ -124,3 +124,30 @@ def test_people_are_shown_by_name_not_login(make_user):
     assert person(named) == "สมศรี ใจดี"
     assert person(make_user("nameless")) == "nameless"
     assert person(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (0.9109999999999999, "2g", "0.91"),
+        (0.45899999999999996, 2, "0.46"),
+        (-1234567.8, 0, "−1,234,568"),
+        (-0.2, 0, "0"),  # never "−0"
+        (3.0, "2g", "3"),
+        (4.998, 1, "5.0"),
+    ],
+)
+def test_figures_are_shown_as_people_write_them(value, places, shown):
+    from kongtun.core.templatetags.kongtun import number, percent
+
+    assert number(value, places) == shown
+    assert percent(0.9109999999999999) == "91.1%"
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_no_figure_is_shown_with_a_floats_tail(value):
+    from kongtun.core.templatetags.kongtun import number
+
+    text = number(value, "2g")
+    assert len(text.rsplit(".", 1)[-1]) <= 2 or "." not in text
+    assert float(text.replace(",", "").replace("−", "-")) == pytest.approx(value, abs=0.006)

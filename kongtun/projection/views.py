@@ -321,8 +321,9 @@ def _not_modelled(chosen: dict) -> list[str]:
         out.append(
             f"{names.get(code, code)}: "
             + _(
-                "Its lifetime limit was applied within each year only, so this older "
-                "projection pays it somewhat more often than the fund would; run it again."
+                "Its lifetime limit is applied within each year only (the claims it counts "
+                "are too varied to follow from year to year), so the projection pays it "
+                "somewhat more often than the fund would."
             )
         )
     return out

@@ -289,3 +289,28 @@ def test_a_yearly_cap_and_a_lifetime_cap_together_are_remembered_across_years():
     q = p * np.array([sum(comb(m, j) * p**j * (1 - p) ** (m - j) for j in range(3)) for m in t - 1])
     _within(paid, n * 1000 * q, 1000 * np.sqrt(q * (1 - q)), n, S)
     assert paid[-1] < 0.2 * n * 1000 * p  # forgotten, every year would pay n·p·1000
+
+
+def test_a_lifetime_cap_too_varied_to_carry_is_applied_within_each_year_and_listed():
+    # a lifetime limit in baht over hospital stays and outpatient visits: hundreds of different
+    # sums to carry for every history. The projection does not run for minutes: it applies the
+    # limit within each year only and says so on the page, by the benefits' names.
+    import yaml
+
+    from kongtun.regulations.engine import dump_regulation, load_prototype
+
+    data = yaml.safe_load(dump_regulation(load_prototype("banthi")))
+    data["group_caps"].append(
+        {
+            "name": "life",
+            "name_th": "ตลอดชีพ",
+            "benefits": ["hospital", "outpatient"],
+            "period": "lifetime",
+            "amount": 20000,
+            "clause": "14",
+        }
+    )
+    reg = load_regulation(yaml.safe_dump(data, allow_unicode=True))
+    res = project([("life", reg)], population(300), assumptions(years=20, scenarios=200))
+    assert sorted(res.info["lifetime_caps"][0]) == ["hospital", "outpatient"]
+    assert np.isfinite(res.balance).all()

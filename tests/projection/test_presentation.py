@@ -57,6 +57,7 @@ def test_every_projection_page_the_pdf_and_the_spreadsheet_read_as_a_committee_w
     assert {"hospital", "outpatient", "funeral"} <= codes
     problems: list[str] = []
     pages = {
+        "assumptions form": home(world) + f"?from={run.pk}",
         "result": base,
         "second regulation": base + "?reg=1",
         "compare": base + "compare/",

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import numpy as np
+import pytest
 
 from kongtun.projection.engine import Population, project
 from kongtun.regulations.engine import (
@@ -154,3 +155,24 @@ def test_an_age_condition_inside_a_yearly_cap_counts_from_the_birthday():
                 expected[t] += 1000 * (1 - np.exp(-lam * (1 - beta)))
     assert expected[0] > 0 and expected[-1] > 1.5 * expected[0]
     np.testing.assert_allclose(engine, expected, rtol=0.01)
+
+
+def test_eight_nodes_over_the_birthday_give_the_law_of_a_fine_grid(monkeypatch):
+    # the year a member turns 60 in a yearly-capped group: the law from the eight
+    # Gauss–Legendre days equals the one from 2,000 evenly spread days (midpoints, themselves
+    # within 1e-8) and the closed form
+    import kongtun.projection.engine.benefits as B
+
+    reg = load_regulation(CAPPED_FROM_60)
+    tables = B.benefit_tables(reg, mean_nights=4.25)
+    codes, evs = tables.components[0]
+    cells = ((59, 0, 5, 1), (60, 0, 5, 1), (59, 0, 5, 1), (60, 0, 5, 1))
+    gauss = B.YearProcess(tables.decider, evs, codes).year((0.9,), cells, spread=True)[0]
+    n = 2000
+    monkeypatch.setattr(B, "_NODES", (np.arange(n) + 0.5) / n)
+    monkeypatch.setattr(B, "_WEIGHTS", np.full(n, 1.0 / n))
+    fine = B.YearProcess(tables.decider, evs, codes).year((0.9,), cells, spread=True)[0]
+    assert gauss.values == fine.values == (1000.0,)
+    assert gauss.p_zero == pytest.approx(fine.p_zero, abs=1e-7)
+    # and the closed form: 1 − E[e^(−0.9(1 − β))] over β uniform
+    assert gauss.p_positive == pytest.approx(1 - (1 - np.exp(-0.9)) / 0.9, abs=1e-12)

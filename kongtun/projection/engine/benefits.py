@@ -644,6 +644,10 @@ def lifetime_measures(decider: Decider, codes: tuple[str, ...]) -> dict[str, tup
 _NODES, _WEIGHTS = (lambda x, w: ((x + 1) / 2, w / 2))(*np.polynomial.legendre.leggauss(8))
 
 
+class LawTooCostly(Exception):
+    """The laws asked for would take more steps than the caller allowed."""
+
+
 class YearProcess:
     """One member's year in a group of capped benefits, exactly: events of each type arrive as
     a Poisson process, in a random order, each decided by ``decide`` after the member's paid
@@ -654,12 +658,26 @@ class YearProcess:
     A state is (this year's paid claims, what lifetime caps count of the earlier years'), both
     as tuples of (benefit, times, units, baht) keeping only what some cap counts."""
 
-    def __init__(self, decider: Decider, events: list[EventType], codes: tuple[str, ...]):
+    def __init__(
+        self,
+        decider: Decider,
+        events: list[EventType],
+        codes: tuple[str, ...],
+        *,
+        carry: bool = True,
+    ):
+        """``carry=False``: lifetime caps count this year's claims only (nothing is carried
+        from year to year)."""
         self.decider = decider
         self.events = events
         self.codes = codes
         self.measures = _cap_measures(decider, codes)
-        self.lifetime = lifetime_measures(decider, codes)
+        self.lifetime = lifetime_measures(decider, codes) if carry else {}
+        #: steps taken so far (states × event types, summed over the events of every year
+        #: computed): what building the group's laws costs, counted the same on any machine
+        self.work = 0
+        #: raise :class:`LawTooCostly` past this many steps (None: no limit)
+        self.limit: int | None = None
         self._steps: dict[tuple, tuple] = {}
 
     def _step(self, state: tuple, i: int, cell: tuple[int, int, int, int]) -> tuple:
@@ -701,6 +719,9 @@ class YearProcess:
             n += 1
             new: dict[tuple, float] = defaultdict(float)
             moved = False
+            self.work += len(dist) * len(weights)
+            if self.limit is not None and self.work > self.limit:
+                raise LawTooCostly
             for state, p in dist.items():
                 for i, w in enumerate(weights):
                     if w == 0:

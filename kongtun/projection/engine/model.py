@@ -26,6 +26,7 @@ from kongtun.projection.engine.assumptions import ENTRANT_GROUPS, UNCERTAIN_SOUR
 from kongtun.projection.engine.benefits import (
     BenefitTables,
     EventType,
+    LawTooCostly,
     YearDistribution,
     YearProcess,
     benefit_tables,
@@ -353,6 +354,76 @@ def _lifetime_paid_share(tables, event_amounts, ev_rates, t_idx, sex, age, at, w
         with np.errstate(divide="ignore", invalid="ignore"):
             out[code] = np.where(lam > 0, paid / np.where(lam > 0, lam, 1.0), 0.0)
     return out
+
+
+#: The most different states of what lifetime caps count that a group carries from year to
+#: year (a claim count: a handful; baht of many different claims: hundreds, each a call of
+#: ``decide`` per event and state): beyond it the group's lifetime caps are applied within each
+#: year only, and the page says so.
+LIFETIME_STATES_MAX = 64
+#: The most steps of ``YearProcess`` (states × event types × events, summed) a group's
+#: lifetime classes may take to build (a few seconds), beyond which the same happens.
+LIFETIME_WORK_MAX = 250_000
+#: The most classes of one such group drawn in one year (each a weight row): beyond it too.
+LIFETIME_ROWS_MAX = 200
+
+
+class _TooVaried(Exception):
+    pass
+
+
+def _lifetime_classes(
+    entry, key_tc, uniq_keys, proc, law, add_class, add_row, codes, classes, class_map, name
+):
+    """Classes of a capped group with lifetime caps (decision 0024): what a member has claimed
+    in earlier years is carried as a law from year to year along the column's history (claims
+    are independent of leaving, so it is the same for every member still in the column).
+    Columns with the same history share it; a class lasts one year, and classes of different
+    years share rows (the kernel draws only the year's classes)."""
+    T, C = key_tc.shape
+    # a node is a history of the group's keys from joining (whatever the year joined): its
+    # law is computed once; a class is a node in one year
+    nodes: dict[tuple[int, int], int] = {}  # (history, key) → node
+    carried: list[dict] = []
+    laws: list[tuple] = []
+    year_class: dict[tuple[int, int], int] = {}  # (node, year) → class, -1 when none
+    slot_tc = np.full((T, C), -1, dtype=np.int64)
+    used_slots = np.zeros(T, dtype=np.int64)
+    slot_of: dict[int, int] = {}  # class → its row among the group's shared rows
+    proc.limit = proc.work + LIFETIME_WORK_MAX
+    for c in range(C):
+        hist = -1
+        for t in range(int(entry[c]) - 1, T):
+            k = int(key_tc[t, c])
+            node = nodes.get((hist, k))
+            if node is None:
+                start = carried[hist] if hist >= 0 else None
+                rate_t, full, half, after = law(uniq_keys[k], proc, start)
+                node = nodes[(hist, k)] = len(carried)
+                carried.append(after)
+                laws.append((rate_t, full, half))
+            cls = year_class.get((node, t))
+            if cls is None:
+                cls = -1
+                rate_t, full, half = laws[node]
+                if full.p_positive > 0 or half.p_positive > 0:
+                    key = f"c:{'+'.join(codes)}:h{node}"
+                    cls = add_class(rate_t, full, half, -1, key, t + 1)
+                    slot_of[cls] = int(used_slots[t])
+                    used_slots[t] += 1
+                year_class[(node, t)] = cls
+            if cls >= 0:
+                class_map[t, c] = cls
+                slot_tc[t, c] = slot_of[cls]
+            hist = node
+    if T and int(used_slots.max()) > LIFETIME_ROWS_MAX:
+        raise _TooVaried  # the weight rows (years × rows × columns) would outgrow the memory
+    rows = [
+        add_row((slot_tc == sl).astype(np.float64), f"{name}:slot{sl}")
+        for sl in range(int(used_slots.max()) if T else 0)
+    ]
+    for cls, sl in slot_of.items():
+        classes[cls].row = rows[sl]
 
 
 # ---- the model ---------------------------------------------------------------------------
@@ -709,11 +780,13 @@ def build_model(
             key_tc = np.full((T, C), -1, dtype=np.int64)
             key_tc[active] = key_inv
 
-            def law(k, start=None, ci=ci, proc=proc, ct=ct):
+            def law(k, proc, start=None, ci=ci, ct=ct):
                 """(full year, half a year, what lifetime caps count after a full year)."""
                 rate_t = tuple(float(x) / 1e12 for x in k[V:])
                 cells = tuple(ct.comp_rep[ci][int(x)] for x in k[:V])
                 full, after = proc.year(rate_t, cells, spread=True, start=start)
+                if len(after) > LIFETIME_STATES_MAX:
+                    raise _TooVaried
                 half = proc.year(rate_t, cells, spread=True, start=start, scale=0.5)[0]
                 return rate_t, full, half, after
 
@@ -724,58 +797,39 @@ def build_model(
                 out.append(CappedClass(row, ci, full, half, key, _shares(shares), year))
                 return len(out) - 1
 
-            if not proc.lifetime:
-                for cid, k in enumerate(uniq_keys):
-                    rate_t, full, half, _after = law(k)
-                    if full.p_positive <= 0 and half.p_positive <= 0:
-                        continue
-                    inside = key_tc == cid
-                    row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
-                    reg_class[ci][inside] = add_class(
-                        rate_t, full, half, row, f"c:{'+'.join(codes)}:{cid}"
+            if proc.lifetime:
+                before = len(classes)
+                try:
+                    _lifetime_classes(
+                        entry,
+                        key_tc,
+                        uniq_keys,
+                        proc,
+                        law,
+                        add_class,
+                        add_row,
+                        codes,
+                        classes,
+                        reg_class[ci],
+                        f"{label}:cap{ci}",
                     )
-                continue
-            # Lifetime caps: what a member has claimed in earlier years is carried as a law
-            # from year to year along the column's history (claims are independent of leaving,
-            # so it is the same for every member still in the fund). Columns with the same
-            # history share it; a class lasts one year, and classes of different years share
-            # rows.
-            nodes: dict[tuple[int, int, int], int] = {}  # (history, key, year) → node
-            carried: list[dict] = []
-            node_class: list[int] = []
-            slot_tc = np.full((T, C), -1, dtype=np.int64)
-            used_slots = np.zeros(T, dtype=np.int64)
-            slot_of: dict[int, int] = {}  # class → its row among the group's shared rows
-            for c in range(C):
-                hist = -1
-                for t in range(int(entry[c]) - 1, T):
-                    k = int(key_tc[t, c])
-                    node = nodes.get((hist, k, t))
-                    if node is None:
-                        start = carried[hist] if hist >= 0 else None
-                        rate_t, full, half, after = law(uniq_keys[k], start)
-                        node = nodes[(hist, k, t)] = len(carried)
-                        carried.append(after)
-                        cls = -1
-                        if full.p_positive > 0 or half.p_positive > 0:
-                            slot = int(used_slots[t])
-                            used_slots[t] += 1
-                            cls = add_class(
-                                rate_t, full, half, -1, f"c:{'+'.join(codes)}:h{node}", t + 1
-                            )
-                            slot_of[cls] = slot
-                        node_class.append(cls)
-                    cls = node_class[node]
-                    if cls >= 0:
-                        reg_class[ci][t, c] = cls
-                        slot_tc[t, c] = slot_of[cls]
-                    hist = node
-            slot_rows = [
-                add_row((slot_tc == sl).astype(np.float64), f"{label}:cap{ci}:slot{sl}")
-                for sl in range(int(used_slots.max()) if T else 0)
-            ]
-            for cls, sl in slot_of.items():
-                classes[cls].row = slot_rows[sl]
+                    continue
+                except (_TooVaried, LawTooCostly):
+                    # too many different amounts to carry from year to year: the group's
+                    # lifetime caps are applied within each year only, and listed
+                    del classes[before:]
+                    reg_class[ci][:] = -1
+                    tables.lifetime_caps.extend(c for c in codes if c in proc.lifetime)
+                    proc = YearProcess(dec, evs, codes, carry=False)
+            for cid, k in enumerate(uniq_keys):
+                rate_t, full, half, _after = law(k, proc)
+                if full.p_positive <= 0 and half.p_positive <= 0:
+                    continue
+                inside = key_tc == cid
+                row = add_row(inside.astype(np.float64), f"{label}:cap{ci}:{cid}")
+                reg_class[ci][inside] = add_class(
+                    rate_t, full, half, row, f"c:{'+'.join(codes)}:{cid}"
+                )
         class_of.append(reg_class)
 
         m = reg.membership
