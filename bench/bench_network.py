@@ -43,6 +43,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--database", default="")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=3, help="runs of the slow baseline (median)"
+    )
     args = parser.parse_args()
     url = args.database or f"sqlite:///{ROOT / 'var' / f'network-{args.scale}.sqlite3'}"
     django_setup(url)
@@ -83,7 +86,7 @@ def main() -> int:
 
     dashboard()  # warm the templates and the connection
     value = median_seconds(dashboard)
-    baseline = median_seconds(from_lines, runs=3)
+    baseline = median_seconds(from_lines, runs=args.baseline_runs)
     bench_line(
         "network_rollup",
         value * 1000,
@@ -92,6 +95,7 @@ def main() -> int:
         baseline * 1000,
         funds=len(funds),
         scale=args.scale,
+        baseline_runs=args.baseline_runs,
     )
     return 0
 
