@@ -102,7 +102,7 @@ def test_many_imports_in_a_row_defer_their_analyze_to_the_caller(
     """The synthetic network runs six imports a fund: inside ``analyze_deferred`` an import
     schedules no ANALYZE of its own (one per import made every fund slower than the last) and
     the caller gets the tables to analyse once."""
-    from kongtun.core.statistics import analyze_deferred, tables_analyze
+    from kongtun.core.statistics import analyze_deferred
 
     lines = [
         [TITLE],
@@ -117,8 +117,9 @@ def test_many_imports_in_a_row_defer_their_analyze_to_the_caller(
                 actor=None,
                 today=TODAY,
             )
+    # (the caller's ANALYZE itself is not run here: on PostgreSQL its statistics outlive the
+    # test's rolled-back transaction and another test starts from none)
     assert callbacks == [] and Member in tables
-    assert Member._meta.db_table in tables_analyze(tables=tables)
 
 
 def _many_funds(world, n: int) -> list[Fund]:
