@@ -71,7 +71,9 @@ def test_a_bulk_import_leaves_the_planner_statistics_of_its_tables(
             cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
             if cursor.fetchone():
                 cursor.execute("DELETE FROM sqlite_stat1")
-    assert _statistics_rows(table) == 0
+    # PostgreSQL keeps pg_class statistics across rolled-back tests: start from what is there
+    before = _statistics_rows(table)
+    assert before == 0 or connection.vendor != "sqlite"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         report = members_import(
             fund=world.fund_a,
@@ -80,7 +82,11 @@ def test_a_bulk_import_leaves_the_planner_statistics_of_its_tables(
             today=TODAY,
         )
     assert report.imported == 2 and callbacks
-    assert _statistics_rows(table) > 0
+    after = _statistics_rows(table)
+    if connection.vendor == "sqlite":
+        assert after > 0
+    else:  # ANALYZE counted the table as it is now, rows of this test included
+        assert after == Member.objects.count() != before
 
 
 def test_a_refused_import_analyses_nothing(world, tmp_path, django_capture_on_commit_callbacks):
