@@ -7,6 +7,14 @@ dated status history stops the payments from death, resignation or suspension on
 reinstated is paid again from the next period; the periods in between are not owed). Each
 period is paid once, through the books, with its own voucher: ``Payout.period`` and a unique
 constraint make a second payment of the same period impossible.
+
+Each period's amount is what the regulation in force on its first day gives the member that day
+(``period_amounts``): a pension by years of membership or of contributions rises to the next
+tier in the month the member reaches it, and a new version's rates apply from its effective
+date — as the projection assumes. A committee that approved less than the regulation gave keeps
+its amount, and where the regulation no longer grants the pension (a version without it, the
+member in arrears that day) the approved amount stands: a granted pension is not withdrawn by the
+schedule.
 """
 
 from __future__ import annotations
@@ -84,6 +92,8 @@ class PeriodRow:
     amount: Decimal
     payout: Payout | None = None
     stopped_by: MemberStatusChange | None = None
+    #: the regulation version whose rate gives ``amount`` when it differs from the approved one
+    rate_version: int | None = None
 
     @property
     def key(self) -> str:
@@ -141,8 +151,59 @@ def recurring_schedule(
             )
             if period == month or row.due:
                 rows.append(row)
+    amounts = period_amounts(
+        fund=fund, items=[(r.claim, r.period) for r in rows if r.payout is None]
+    )
+    for r in rows:
+        if r.payout is not None:
+            r.amount = r.payout.amount
+        else:
+            r.amount, r.rate_version = amounts[(r.claim.pk, r.period)]
     rows.sort(key=lambda r: (r.claim.member.number, r.claim.pk, r.period))
     return rows
+
+
+def period_amounts(
+    *, fund: Fund, items: list[tuple[Claim, dt.date]]
+) -> dict[tuple[int, dt.date], tuple[Decimal, int | None]]:
+    """``{(claim id, period): (amount, version number or None)}``: for each period of a granted
+    pension, the amount the regulation in force on the period's first day gives the member on
+    that day (the version's number is given when it differs from the approved amount). Four
+    queries for the members' histories and one for the versions, whatever the number of rows."""
+    from kongtun.claims.services import ClaimInput, event_of
+    from kongtun.regulations.engine import decide
+    from kongtun.regulations.history import histories
+    from kongtun.regulations.selectors import VersionTimeline, regulation_of
+
+    out: dict[tuple[int, dt.date], tuple[Decimal, int | None]] = {}
+    if not items:
+        return out
+    claims = {c.pk: c for c, _p in items}
+    # the pension claims themselves are left out of the history: a period is not a new claim
+    history = histories(
+        list({c.member_id: c.member for c in claims.values()}.values()),
+        exclude_claims=list(claims),
+    )
+    timeline = VersionTimeline.of(fund)
+    for claim, period in items:
+        approved = claim.amount_approved or Decimal("0.00")
+        amount, number = approved, None
+        version = timeline.on(period)
+        if version is not None and approved == claim.amount_computed:
+            regulation = regulation_of(version)
+            benefit = regulation.benefit(claim.benefit)
+            if benefit is not None and benefit.recurring is not None:
+                data = ClaimInput.from_claim(claim, event_date=period, months=None)
+                decision = decide(
+                    regulation,
+                    history[claim.member_id],
+                    event_of(data, as_of=period, filed_on=period),
+                )
+                if decision.eligible and decision.amount > 0:
+                    amount = decision.amount
+                    number = version.number if amount != approved else None
+        out[(claim.pk, period)] = (amount, number)
+    return out
 
 
 def parse_keys(keys: list[str]) -> list[tuple[int, dt.date]]:
@@ -249,10 +310,11 @@ def recurring_pay(
     if problems:
         raise ValidationError({"periods": problems})
     fy = fiscal_year_be(paid_on, fund.fiscal_year_start_month)
+    amounts = period_amounts(fund=fund, items=wanted)
     payouts = []
     for claim, period in wanted:
-        amount = claim.amount_approved
-        assert amount is not None  # an approved claim has its amount (a CHECK)
+        amount = amounts[(claim.pk, period)][0]
+        assert amount > 0  # an approved claim has its amount (a CHECK)
         number = counter_next(fund_id=fund.pk, key=f"claim_voucher:{fy}")
         ref = f"{fy}/{number:05d}"
         try:

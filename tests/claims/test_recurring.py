@@ -247,3 +247,118 @@ benefits:
     with translation.override("th"):
         rules = [r.text for r in describe_benefit(reg, reg.benefits[0]).amount]
     assert any("จ่ายทุกเดือน" in str(t) for t in rules)
+
+
+def tiered_pension(data):
+    """A monthly pension by years of membership: 20 years 200 baht, 21 years 300 (thaneun's
+    tiers, moved so that the test member reaches the next one in October 2026)."""
+    monthly_pension(data)
+    for b in data["benefits"]:
+        if b["code"] == "old_age":
+            b.pop("amount")
+            b["tiers"] = {
+                "basis": "membership",
+                "bands": [
+                    {
+                        "lower": {"years": 10},
+                        "upper": {"years": 11, "inclusive": False},
+                        "amount": "200",
+                    },
+                    {"lower": {"years": 11}, "amount": "300"},
+                ],
+            }
+
+
+def test_a_pension_rises_to_the_next_tier_in_the_month_the_member_reaches_it(
+    world, make_user, client
+):
+    """Joined 1 Oct 2015: 11 years of membership on 1 Oct 2026. A pension granted in August at
+    200 baht is 300 baht from October, as the regulation says and the projection assumes."""
+    fund = world.fund_a
+    approved(fund, prototype="thaneun", change=tiered_pension)
+    opening_money(fund)
+    m = world.members_a[0]
+    type(m).objects.filter(pk=m.pk).update(join_date=dt.date(2015, 10, 1))
+    m.refresh_from_db()
+    paid_up(m)
+    claim = file_claim(fund, ClaimInput(m.number, "old_age", dt.date(2026, 8, 15)))
+    claim = approve_by(with_paper(claim), committee(world, make_user, n=2))
+    assert claim.amount_approved == D("200.00")
+    rows = recurring_schedule(fund=fund, month=month(11))
+    assert [(r.period.month, r.amount) for r in rows] == [
+        (8, D("200.00")),
+        (9, D("200.00")),
+        (10, D("300.00")),
+        (11, D("300.00")),
+    ]
+    assert [r.rate_version for r in rows][:2] == [None, None]
+    assert all(r.rate_version == claim.regulation_version.number for r in rows[2:])
+    client.force_login(world.treasurer_a)
+    page = client.get(f"/f/{fund.pk}/claims/recurring/?month=2026-10").content.decode()
+    assert "อนุมัติไว้ 200.00 บาท เดือนนี้ตามอัตราระเบียบฉบับที่" in page
+    payouts = recurring_pay(
+        fund=fund,
+        items=[(claim.pk, month(k)) for k in (8, 9, 10, 11)],
+        paid_on=TODAY,
+        source="cash",
+        actor=None,
+        today=TODAY,
+    )
+    assert [p.amount for p in payouts] == [D("200.00"), D("200.00"), D("300.00"), D("300.00")]
+    spent = sum(
+        line.amount_satang
+        for line in JournalLine.objects.filter(entry__payout__in=payouts, amount_satang__gt=0)
+    )
+    assert spent == 100000  # 200 + 200 + 300 + 300 baht, in satang
+
+
+def test_a_new_versions_rate_applies_from_its_effective_date_and_paid_months_stay_paid(
+    world, pension, make_user
+):
+    fund = world.fund_a
+    recurring_pay(
+        fund=fund,
+        items=[(pension.pk, month(8)), (pension.pk, month(9))],
+        paid_on=dt.date(2026, 9, 5),
+        source="cash",
+        actor=None,
+        today=TODAY,
+    )
+
+    def raised(data):
+        monthly_pension(data)
+        for b in data["benefits"]:
+            if b["code"] == "old_age":
+                b["amount"] = "400"
+
+    # approved in November, effective from 1 September: September was already paid at 300
+    version = approved(fund, prototype="thaneun", effective=month(9), change=raised)
+    rows = recurring_schedule(fund=fund, month=month(11))
+    assert [(r.period.month, r.amount, r.due) for r in rows] == [
+        (10, D("400.00"), True),
+        (11, D("400.00"), True),
+    ]
+    assert {r.rate_version for r in rows} == {version.number}
+    [sep] = [r for r in recurring_schedule(fund=fund, month=month(9)) if r.period == month(9)]
+    assert sep.payout is not None and sep.amount == D("300.00")
+    payouts = recurring_pay(
+        fund=fund,
+        items=[(pension.pk, month(10))],
+        paid_on=TODAY,
+        source="cash",
+        actor=None,
+        today=TODAY,
+    )
+    assert payouts[0].amount == D("400.00")
+
+
+def test_a_version_without_the_pension_does_not_stop_a_granted_one(world, pension):
+    def removed(data):
+        monthly_pension(data)
+        data["benefits"] = [b for b in data["benefits"] if b["code"] != "old_age"]
+
+    approved(world.fund_a, prototype="thaneun", effective=month(10), change=removed)
+    rows = recurring_schedule(fund=world.fund_a, month=month(11))
+    assert [(r.period.month, r.amount, r.rate_version) for r in rows] == [
+        (m, D("300.00"), None) for m in (8, 9, 10, 11)
+    ]
