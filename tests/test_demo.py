@@ -50,6 +50,20 @@ def test_demo_has_both_pilot_funds_with_valid_members(small_demo):
     paid = Payout.objects.filter(claim__in=pensions, period__isnull=False)
     assert pensions.exists() and paid.count() > pensions.count()
     assert paid.values("claim", "period").distinct().count() == paid.count()
+    # Every member was admissible under the regulation in force on the day of joining (the
+    # entry age: Thaneun admits up to 60 full years, Banthi up to 65).
+    from kongtun.regulations.engine.engine import check_admission
+    from kongtun.regulations.selectors import VersionTimeline, regulation_of
+
+    for fund in funds:
+        timeline = VersionTimeline.of(fund)
+        for m in members.filter(fund=fund):
+            steps = check_admission(
+                regulation_of(timeline.on(m.join_date)),
+                birth_date=m.birth_date,
+                join_date=m.join_date,
+            )
+            assert steps and all(s.ok for s in steps), (m.number, m.birth_date, m.join_date)
 
 
 def _run(seed: int) -> list[tuple]:

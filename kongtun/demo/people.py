@@ -36,6 +36,8 @@ class DemoFund:
     villages: int
     members: int
     fiscal_month: int
+    #: the oldest age on the day of joining that the fund's regulation admits (clause 5)
+    max_entry_age: int
 
 
 BANTHI = DemoFund(
@@ -50,6 +52,7 @@ BANTHI = DemoFund(
     villages=10,
     members=420,
     fiscal_month=1,
+    max_entry_age=65,
 )
 THANEUN = DemoFund(
     key="thaneun",
@@ -63,6 +66,7 @@ THANEUN = DemoFund(
     villages=8,
     members=310,
     fiscal_month=1,
+    max_entry_age=60,
 )
 DEMO_FUNDS = (BANTHI, THANEUN)
 
@@ -174,7 +178,8 @@ def create_demo_fund(spec: DemoFund, *, rng: random.Random, today: dt.date) -> F
     people = []
     for _ in range(spec.members):
         joined = _join_date(rng, spec.founded_on, today)
-        age = int(rng.triangular(18, 80, 48))
+        # an age on joining that the regulation admits (the birthday below may make it a year less)
+        age = min(spec.max_entry_age, int(rng.triangular(18, spec.max_entry_age + 1, 45)))
         born = dt.date(joined.year - age, rng.randrange(1, 13), rng.randrange(1, 29))
         sex = "F" if rng.random() < 0.54 else "M"
         first = rng.choice(female if sex == "F" else male)
