@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextvars import ContextVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,11 +112,30 @@ def months_close_through(
     today: dt.date | None = None,
 ) -> list[MonthClose]:
     """Close every open month from the next one up to and including ``through``, in order,
-    all or none (each through the ledger's ``month_close``)."""
+    all or none (each through the ledger's ``month_close``). Work that other apps do at each
+    close and can do for many months at once (the network's roll-up rows) waits for
+    ``months_closed``, sent once at the end, inside the same transaction."""
     fund_lock(fund.pk)
     today = today or timezone.localdate()
     through = through.replace(day=1)
     months = [m for m in closable_months(fund, today) if m <= through]
     if not months or months[-1] != through:
         raise ValidationError({"through": _("This month cannot be closed now.")})
-    return [month_close(fund=fund, month=m, actor=actor, today=today) for m in months]
+    token = _closing_many.set(True)
+    try:
+        closes = [month_close(fund=fund, month=m, actor=actor, today=today) for m in months]
+    finally:
+        _closing_many.reset(token)
+    months_closed.send(sender=MonthClose, fund=fund, months=months)
+    return closes
+
+
+#: Sent by ``months_close_through`` after its closes (fund=, months=), in their transaction.
+months_closed = Signal()
+_closing_many: ContextVar[bool] = ContextVar("ledger_closing_many", default=False)
+
+
+def closing_many() -> bool:
+    """True inside ``months_close_through``: a per-close hook may leave its many-month work
+    to a ``months_closed`` receiver."""
+    return _closing_many.get()

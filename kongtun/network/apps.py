@@ -26,3 +26,14 @@ class NetworkConfig(AppConfig):
             weak=False,
             dispatch_uid="network_after_month_close",
         )
+
+        from kongtun.ledger.book_services import months_closed
+
+        def after_months_closed(sender: type, fund: object, months: list, **kw: object) -> None:
+            from kongtun.network.services import months_closed as rollup_months
+
+            rollup_months(fund=fund, months=months)  # type: ignore[arg-type]
+
+        months_closed.connect(
+            after_months_closed, weak=False, dispatch_uid="network_after_months_closed"
+        )

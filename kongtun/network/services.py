@@ -148,8 +148,10 @@ def rollups_deferred() -> Iterator[None]:
 def month_closed(*, close: MonthClose) -> None:
     """At a month close (post_save, inside the close's transaction): the month's row and the
     fund's status; then the signed report package when the fund has its signing key."""
+    from kongtun.ledger.book_services import closing_many
+
     fund = close.fund
-    if _deferred.get():
+    if _deferred.get() or closing_many():  # the rows: once for all the months (below)
         from kongtun.network.packages import package_make_at_close
 
         package_make_at_close(close=close)
@@ -162,6 +164,20 @@ def month_closed(*, close: MonthClose) -> None:
     from kongtun.network.packages import package_make_at_close
 
     package_make_at_close(close=close)
+
+
+def months_closed(*, fund: Fund, months: list[dt.date]) -> None:
+    """After ``months_close_through``: the roll-up rows of all its months from one reading of
+    the lines (one month at a time, each close read them again), then the fund's status."""
+    if _deferred.get() or not months:
+        return
+    months = sorted(months)
+    rows = fund_months_compute(
+        fund=fund, months=months, benefits_before=_benefits_rolled(fund, months[0])
+    )
+    for month, row in zip(months, rows, strict=True):
+        FundMonth.objects.update_or_create(fund=fund, month=month, defaults=row)
+    fund_status_update(fund=fund)
 
 
 def assessment_mean(scores: dict) -> float | None:

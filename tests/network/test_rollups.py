@@ -23,9 +23,8 @@ D = Decimal
 FIELDS = [f.name for f in FundMonth._meta.fields if f.name not in ("id", "fund")]
 
 
-@pytest.fixture
-def closed(books, world):  # noqa: F811
-    fund = world.fund_a
+def _april_matching(fund):
+    """A local government's matching money in April; the fund founded in February 2024."""
     agency = Agency.objects.create(fund=fund, name="อบต.ทดสอบ", kind=Agency.Kind.LOCAL_GOV)
     entry_post(
         fund=fund,
@@ -43,6 +42,12 @@ def closed(books, world):  # noqa: F811
     )
     fund.founded_on = dt.date(2024, 2, 1)
     fund.save()
+
+
+@pytest.fixture
+def closed(books, world):  # noqa: F811
+    fund = world.fund_a
+    _april_matching(fund)
     months_close_through(fund=fund, through=dt.date(2024, 5, 1), actor=None, today=TODAY)
     return fund
 
@@ -103,6 +108,28 @@ def test_every_month_agrees_with_the_monthly_report_the_lines_and_the_register(c
             report.members["resigned"],
             report.members["deceased"],
         )
+
+
+def test_closing_month_by_month_writes_the_rows_that_closing_many_at_once_writes(
+    books,  # noqa: F811
+    world,
+):
+    """Closing many months at once writes their roll-up rows in one reading of the books at
+    the end; closing them one by one (and in two goes) writes the same rows and status."""
+    from kongtun.ledger.services import month_close
+
+    fund = world.fund_a
+    _april_matching(fund)
+    month_close(fund=fund, month=dt.date(2024, 2, 1), actor=None, today=TODAY)
+    month_close(fund=fund, month=dt.date(2024, 3, 1), actor=None, today=TODAY)
+    one_by_one = rows(fund)
+    months_close_through(fund=fund, through=dt.date(2024, 5, 1), actor=None, today=TODAY)
+    assert rows(fund)[:2] == one_by_one
+    in_two_goes = rows(fund)
+    assert [r["month"] for r in in_two_goes] == [dt.date(2024, m, 1) for m in (2, 3, 4, 5)]
+    call_command("network_rollup_rebuild", fund=fund.short_code)
+    assert rows(fund) == in_two_goes
+    assert FundStatus.objects.get(fund=fund).latest.month == dt.date(2024, 5, 1)
 
 
 def test_the_rebuild_command_writes_the_same_rows_and_the_fund_status(closed):
