@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,9 +56,12 @@ from kongtun.claims.services import (
 from kongtun.core.concurrency import as_pk, as_pks, submit_once
 from kongtun.core.forms import apply_service_errors
 from kongtun.core.pagination import paginate
+from kongtun.core.spreadsheet import csv_download
+from kongtun.core.thaidates import current_lang, format_date
 from kongtun.core.uploads import upload_limit
 from kongtun.funds.access import CAPABILITIES, Cap, FundAccess, fund_view
 from kongtun.funds.models import FundRole
+from kongtun.ledger.services import month_name
 from kongtun.members.models import AccessKind, Member
 from kongtun.members.services import personal_data_access_log
 from kongtun.regulations.selectors import regulation_of, version_in_force
@@ -613,6 +617,37 @@ def claims_settings(request: HttpRequest, access: FundAccess) -> HttpResponse:
     )
 
 
+def _recurring_state(r: Any) -> str:
+    if r.payout is not None:
+        return _("paid, voucher %(n)s") % {"n": r.payout.display_number}
+    if r.stopped_by is not None:
+        return _("stopped: %(status)s since %(date)s") % {
+            "status": r.stopped_by.get_status_display(),
+            "date": format_date(r.stopped_by.effective_date, current_lang()),
+        }
+    return _("due")
+
+
+def _recurring_csv(access: FundAccess, month: dt.date, rows: list[Any]) -> HttpResponse:
+    """The month's list as a file for the meeting: one line per period, with its state."""
+    header = [_("member number"), _("name"), _("benefit"), _("claim"), _("pension period")]
+    header += [_("amount"), _("state")]
+    lines = (
+        [
+            r.claim.member.number,
+            r.claim.member.full_name,
+            r.claim.benefit_label,
+            r.claim.display_number,
+            month_name(r.period),
+            r.amount,
+            _recurring_state(r),
+        ]
+        for r in rows
+    )
+    name = f"pensions-{access.fund.short_code}-{month:%Y-%m}.csv"
+    return csv_download(name, header, lines)
+
+
 @fund_view(Cap.VIEW_PERSONS)
 def recurring_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
     """The pensions due this month (and any earlier period still owed), for the treasurer to
@@ -658,12 +693,15 @@ def recurring_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
         else:
             status = 400
     rows = recurring_schedule(fund=access.fund, month=month)
+    as_file = request.method == "GET" and request.GET.get("format") == "csv"
     personal_data_access_log(
         access=access,
         members=sorted({r.claim.member_id for r in rows}),
-        kinds=[AccessKind.HEALTH],
+        kinds=[AccessKind.HEALTH, *([AccessKind.EXPORT] if as_file else [])],
         path=request.get_full_path(),
     )
+    if as_file:
+        return _recurring_csv(access, month, rows)
     due = [r for r in rows if r.due]
     return render(
         request,

@@ -362,3 +362,22 @@ def test_a_version_without_the_pension_does_not_stop_a_granted_one(world, pensio
     assert [(r.period.month, r.amount, r.rate_version) for r in rows] == [
         (m, D("300.00"), None) for m in (8, 9, 10, 11)
     ]
+
+
+def test_the_months_list_downloads_as_a_file_and_the_download_is_logged(world, pension, client):
+    from kongtun.members.models import PersonalDataAccess
+
+    client.force_login(world.treasurer_a)
+    url = f"/f/{world.fund_a.pk}/claims/recurring/?month=2026-11"
+    assert "format=csv" in client.get(url).content.decode()
+    response = client.get(url + "&format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == "เลขที่สมาชิก,ชื่อ,สวัสดิการ,คำขอ,งวด,จำนวนเงิน,สถานะ"
+    assert len(lines) == 1 + 4  # August to November, all due
+    assert all(pension.member.number in line and "300.00" in line for line in lines[1:])
+    assert "พ.ย. 2569" in lines[-1] and "ถึงกำหนดจ่าย" in lines[-1]
+    look = PersonalDataAccess.objects.filter(fund=world.fund_a).order_by("-at", "-id").first()
+    assert look.kinds == "health,export" and "format=csv" in look.path

@@ -46,7 +46,13 @@ needs_django = pytest.mark.skipif(
 def _msgids_in_source() -> set[str]:
     from babel.messages.extract import extract_from_file
 
-    keywords = {"gettext_noop": None, "_": None, "gettext": None, "ngettext": (1, 2)}
+    keywords = {
+        "gettext_noop": None,
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "pgettext": ((1, "c"), 2),
+    }
     found: set[str] = set()
     for path in ENGINE_DIR.glob("*.py"):
         for _lineno, message, _comments, _context in extract_from_file(
@@ -276,3 +282,30 @@ def test_amount_formatting_never_uses_float() -> None:
     assert format_baht(Decimal("0.10")) == "0.10"
     assert format_date("2024-03-15", "th") == "15/03/2567"
     assert format_date("2024-03-15", "en") == "15/03/2024"
+
+
+@needs_django
+def test_a_cap_per_claim_reads_as_a_unit_and_a_claim_stays_a_claim() -> None:
+    """ "per claim" is the unit ครั้ง; the same English word for the claim itself is คำขอ
+    (one catalog's unit must not rename another's claims)."""
+    from django.utils import translation
+
+    from kongtun.regulations.engine.draft import DraftWarning
+    from kongtun.regulations.engine.render import render_warning
+
+    warning = DraftWarning(
+        code="cap_never_reached",
+        path="benefits[0].caps[0]",
+        params={
+            "benefit": "x",
+            "cap": "9000",
+            "period": "event",
+            "units": 3,
+            "rate": "100",
+            "reachable": "300",
+        },
+    )
+    assert "บาทต่อครั้ง" in render_warning(warning, "th")
+    assert "per claim" in render_warning(warning, "en")
+    with translation.override("th"):
+        assert translation.gettext("claim") == "คำขอ"

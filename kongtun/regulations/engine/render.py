@@ -110,7 +110,9 @@ _LEVEL = {
     "university": gettext_noop("university"),
 }
 _PERIOD = {
-    "event": gettext_noop("claim"),
+    # a unit ("500 baht per claim" → "ครั้งละ"): its own context, apart from the claim itself
+    # ("คำขอ") that other catalogs translate under the same English word
+    "event": "claim",
     "year": gettext_noop("year"),
     "lifetime": gettext_noop("lifetime"),
     "month": gettext_noop("month"),
@@ -121,6 +123,15 @@ _PERIOD = {
     "units": gettext_noop("units"),
     "times": gettext_noop("claims"),
 }
+
+
+def _period(key: str) -> str:
+    """A period or unit's name in the active language."""
+    from django.utils.translation import gettext, pgettext
+
+    if key == "event":
+        return pgettext("unit", "claim")
+    return gettext(_PERIOD.get(key, key))
 
 
 def _units(n: int | str | None, unit: str, ngettext: Callable[[str, str, int], str]) -> str:
@@ -692,7 +703,7 @@ def render_error_message(error: FormatError, lang: str = "th") -> str:
         if "person" in params:
             params["person"] = gettext(_RELATIVE.get(params["person"], params["person"]))
         if "per" in params:
-            params["per"] = gettext(_PERIOD.get(params["per"], params["per"]))
+            params["per"] = _period(params["per"])
         text = format_message(gettext(ERRORS.get(error.code, error.code)), params, _spell(lang))
         if params.get("clause"):
             text = gettext("Clause %(clause)s: %(text)s") % {
@@ -735,7 +746,7 @@ def render_warning(warning: Any, lang: str = "th") -> str:
                     pass
         for key in ("inner", "outer", "period", "measure", "per"):
             if key in params:
-                params[key] = gettext(_PERIOD.get(params[key], params[key]))
+                params[key] = _period(params[key])
         text = format_message(
             gettext(WARNINGS.get(warning.code, warning.code)), params, _spell(lang)
         )
