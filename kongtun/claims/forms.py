@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kongtun.claims.models import ClaimStatus, Payout, Relative, ReviewAction
 from kongtun.claims.services import DETAIL_NAMES, EVIDENCE_MAX_BYTES, ClaimInput
@@ -223,7 +224,9 @@ class EvidenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
     requirement = forms.ChoiceField(label=_("document for"), required=False)
-    description = forms.CharField(label=_("description"), required=False, max_length=200)
+    description = forms.CharField(
+        label=pgettext_lazy("evidence", "description"), required=False, max_length=200
+    )
 
     def __init__(self, *args: object, requirements: list[tuple[str, str]], **kwargs: object):
         super().__init__(*args, **kwargs)
@@ -233,7 +236,7 @@ class EvidenceForm(forms.Form):
 class PaperEvidenceForm(forms.Form):
     requirement = forms.ChoiceField(label=_("document for"), required=False)
     description = forms.CharField(
-        label=_("description"),
+        label=pgettext_lazy("evidence", "description"),
         required=False,
         max_length=200,
         help_text=_("Where the paper is kept, its number …"),
@@ -245,7 +248,7 @@ class PaperEvidenceForm(forms.Form):
 
 
 class PayForm(IdempotentFormMixin, forms.Form):
-    paid_on = ThaiDateField(label=_("paid on"))
+    paid_on = ThaiDateField(label=pgettext_lazy("payout", "paid on"))
     source = forms.ChoiceField(
         label=_("paid from"), choices=Payout.Source.choices, initial=Payout.Source.CASH
     )
@@ -298,7 +301,7 @@ class PayoutVoidForm(IdempotentFormMixin, forms.Form):
 class RecurringPayForm(IdempotentFormMixin, forms.Form):
     """Pay the chosen periods of the pensions due (checkboxes ``periods`` on the list)."""
 
-    paid_on = ThaiDateField(label=_("paid on"))
+    paid_on = ThaiDateField(label=pgettext_lazy("payout", "paid on"))
     source = forms.ChoiceField(
         label=_("paid from"), choices=Payout.Source.choices, initial=Payout.Source.CASH
     )

@@ -193,7 +193,9 @@ class ClaimEvidence(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence")
     #: The regulation's evidence code this document answers ("" = other).
     requirement = models.CharField(_("document for"), max_length=40, blank=True)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(
+        pgettext_lazy("evidence", "description"), max_length=200, blank=True
+    )
     file = models.FileField(upload_to=evidence_path, max_length=200, blank=True)
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=60, blank=True)
@@ -280,7 +282,7 @@ class Payout(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
     number = models.PositiveIntegerField(_("voucher number"))
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(pgettext_lazy("payout", "paid on"))
     source = models.CharField(_("paid from"), max_length=4, choices=Source.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     #: [{"name", "relationship", "share_percent", "amount"}]: who received how much.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.funds.models import Fund
@@ -21,7 +21,7 @@ class ContributionPlan(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     amount = models.DecimalField(_("amount per period"), max_digits=10, decimal_places=2)
     months = models.PositiveSmallIntegerField(_("months per period"))
-    active = models.BooleanField(_("offered"), default=True)
+    active = models.BooleanField(pgettext_lazy("plan", "offered"), default=True)
 
     class Meta:
         ordering = ["fund", "months", "amount"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kongtun.core.forms import ThaiDateField
 from kongtun.development.models import (
@@ -127,7 +128,9 @@ class ParticipationForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    note = forms.CharField(label=_("who"), max_length=300, required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("participants", "who"), max_length=300, required=False
+    )
 
     def __init__(self, *args: object, fund: Fund, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

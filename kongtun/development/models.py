@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kongtun.funds.models import Fund, OccupationGroup
@@ -237,7 +237,10 @@ class Participation(models.Model):
     )
     count = models.PositiveSmallIntegerField(_("number of people"))
     note = models.CharField(
-        _("who"), max_length=300, blank=True, help_text=_("e.g. which agencies or organizations")
+        pgettext_lazy("participants", "who"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. which agencies or organizations"),
     )
 
     class Meta:
