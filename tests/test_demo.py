@@ -98,8 +98,18 @@ def _check_demo(funds) -> None:
     from kongtun.regulations.engine.engine import check_admission
     from kongtun.regulations.selectors import VersionTimeline, regulation_of
 
+    from kongtun.contributions.models import ContributionPlan
+    from kongtun.contributions.services import policy_of
+
     for fund in funds:
         timeline = VersionTimeline.of(fund)
+        # the entrance fee charged and the plans offered are the regulation's
+        rules = regulation_of(timeline.on(TODAY)).membership
+        assert policy_of(fund).entrance_fee == rules.entrance_fee.amount
+        offered = ContributionPlan.objects.filter(fund=fund, active=True)
+        assert {(p.amount, p.months) for p in offered} == {
+            (p.amount, p.months) for p in rules.plans
+        }
         for m in members.filter(fund=fund):
             steps = check_admission(
                 regulation_of(timeline.on(m.join_date)),

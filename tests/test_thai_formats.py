@@ -151,3 +151,12 @@ def test_no_figure_is_shown_with_a_floats_tail(value):
     text = number(value, "2g")
     assert len(text.rsplit(".", 1)[-1]) <= 2 or "." not in text
     assert float(text.replace(",", "").replace("−", "-")) == pytest.approx(value, abs=0.006)
+
+
+def test_a_moment_is_shown_on_the_day_it_was_in_thailand():
+    """00:08 on 3 Dec in Bangkok is 17:08 on 2 Dec in UTC: a claim filed then, approved a
+    minute later, shows both on 3 Dec (not the approval a day before the filing)."""
+    moment = dt.datetime(2026, 12, 2, 17, 8, tzinfo=dt.UTC)
+    assert format_date(moment, "th") == "3 ธ.ค. 2569"
+    assert format_date(moment, "en") == "3 Dec 2026"
+    assert format_date(dt.datetime(2026, 12, 2, 17, 8), "en") == "2 Dec 2026"  # naive: as given

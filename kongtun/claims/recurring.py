@@ -310,6 +310,8 @@ def recurring_pay(
     if problems:
         raise ValidationError({"periods": problems})
     fy = fiscal_year_be(paid_on, fund.fiscal_year_start_month)
+    # vouchers numbered in the list's order (by member, then month), whatever order was sent
+    wanted.sort(key=lambda cp: (cp[0].member.number, cp[0].pk, cp[1]))
     amounts = period_amounts(fund=fund, items=wanted)
     payouts = []
     for claim, period in wanted:

@@ -625,7 +625,7 @@ def _recurring_state(r: Any) -> str:
             "status": r.stopped_by.get_status_display(),
             "date": format_date(r.stopped_by.effective_date, current_lang()),
         }
-    return _("due")
+    return _("not begun") if r.period > timezone.localdate() else _("due")
 
 
 def _recurring_csv(access: FundAccess, month: dt.date, rows: list[Any]) -> HttpResponse:
@@ -702,7 +702,7 @@ def recurring_list(request: HttpRequest, access: FundAccess) -> HttpResponse:
     )
     if as_file:
         return _recurring_csv(access, month, rows)
-    due = [r for r in rows if r.due]
+    due = [r for r in rows if r.due and r.period <= today]  # a month not begun is not owed
     return render(
         request,
         "claims/recurring.html",

@@ -21,6 +21,7 @@ from kongtun.funds.models import Fund
 from kongtun.ledger.models import Agency, SourceType
 from kongtun.ledger.services import EntryDraft, LineDraft, account_for, entries_post
 from kongtun.members.models import Member, MemberStatus
+from kongtun.regulations.engine import load_prototype
 
 # Pay every k months, and how common each habit is.
 HABITS = [(1, 0.35), (3, 0.2), (6, 0.15), (12, 0.3)]
@@ -38,9 +39,19 @@ def _exit_date(member: Member) -> dt.date | None:
 
 
 def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
+    # The fund's regulation sets the entrance fee and the plans members may choose (Banthi:
+    # 20 baht; Thaneun: 50 baht; both 30 a month or 360 a year): the others are not offered.
+    from kongtun.claims.demo import VERSIONS  # the prototype each demo fund's regulation is
+
+    rules = load_prototype(VERSIONS[fund.short_code]["prototype"]).membership
     policy = policy_of(fund)
-    policy.entrance_fee = Decimal("50") if fund.short_code == "BANTHI" else Decimal("20")
+    policy.entrance_fee = rules.entrance_fee.amount if rules.entrance_fee else Decimal("0")
     policy.save()
+    allowed = {(p.amount, p.months) for p in rules.plans}
+    for plan in ContributionPlan.objects.filter(fund=fund):
+        if (plan.amount, plan.months) not in allowed:
+            plan.active = False
+            plan.save(update_fields=["active"])
     plans = {p.months: p for p in ContributionPlan.objects.filter(fund=fund)}
     payments_by_day: dict[dt.date, list[PaymentInput]] = defaultdict(list)
     members = list(

@@ -91,6 +91,10 @@ def format_date(value: dt.date | None, lang: str = "th", style: str = "short") -
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # the day it was where the fund is, not in UTC
+            from django.utils import timezone
+
+            value = timezone.localtime(value)
         value = value.date()
     if lang.startswith("th"):
         return thai_strftime(

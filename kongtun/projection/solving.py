@@ -118,7 +118,7 @@ def answer_sentences(result: SolveResult, names: dict[str, str]) -> list[dict]:
                 "factor": _("contributions × %(v)s") % {"v": number(ans.best_value, 2)},
                 "add": _("%(v)s baht more a month") % {"v": number(ans.best_value)},
                 "scale": _("benefits × %(v)s") % {"v": number(ans.best_value, 2)},
-                "members": _("%(v)s new members a year") % {"v": number(ans.best_value)},
+                "members": _("%(v)s new members a year") % {"v": number(math.ceil(ans.best_value))},
             }[lever]
             text = _(
                 "No change of this kind within the allowed range reaches it: the best, %(best)s, "
@@ -148,7 +148,7 @@ def answer_sentences(result: SolveResult, names: dict[str, str]) -> list[dict]:
             text = _(
                 "Welcome %(v)s new members a year: the chance of running out within %(h)s years "
                 "falls to %(got)s%% (at most %(risk)s%%)."
-            ) % {**base, "v": number(ans.value, 1), "got": _pct(ans.risk)}
+            ) % {**base, "v": number(math.ceil(ans.value)), "got": _pct(ans.risk)}  # people
         out.append(
             {
                 "lever": lever,
