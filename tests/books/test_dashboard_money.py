@@ -48,6 +48,12 @@ def test_the_dashboard_shows_it_to_the_committee_only(year, world, client):
     html = client.get(f"/f/{year.pk}/").content.decode()
     assert "2,204.74" in html and "450.25" in html and "ปีบัญชี 2569" in html
     assert "ปิดงวดบัญชีแล้วถึง ก.พ. 2569" in html
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/f/{year.pk}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    assert "fiscal year 2026" in english and "2569" not in english  # Gregorian, as every date
 
     client.force_login(world.member_login_a)  # a member sees their own record, not the books
     html = client.get(f"/f/{year.pk}/", follow=True).content.decode()

@@ -667,7 +667,7 @@ group_caps:
     warnings = check_draft(r)
     assert len(warnings) >= 5
     for w in warnings:
-        text = render_warning(w, "th").split(": ", 1)[1]  # after the YAML path
+        text = render_warning(w, "th")
         for code in ("funeral_tiers", "hospital_stay", "pension_month", "medical_group"):
             assert code not in text, text
     shown = " ".join(render_warning(w, "th") for w in warnings)

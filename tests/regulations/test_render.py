@@ -265,8 +265,10 @@ def test_errors_and_warnings_render_in_thai(thai) -> None:  # type: ignore[no-un
         "15",
     )
     assert render.render_warning(w, "th") == (
-        "benefits[0].tiers.bands[2].lower: ข้อ 15: b ขั้นที่ 3 ต้องครบ 25 ปี 1 วัน "
-        "แต่ทำได้มากที่สุด 20 ปี 11 เดือน 30 วัน"
+        "ข้อ 15: b ขั้นที่ 3 ต้องครบ 25 ปี 1 วัน แต่ทำได้มากที่สุด 20 ปี 11 เดือน 30 วัน"
+    )  # the committee reads the clause, not where it sits in the text format
+    assert render.render_warning(w, "th", path=True).startswith(
+        "benefits[0].tiers.bands[2].lower: ข้อ 15: "
     )
     step = Step("arrears", "9", {"due": 7, "paid": 3, "unpaid": 4, "max": 3}, False)
     assert render.render_step(step, "th") == (

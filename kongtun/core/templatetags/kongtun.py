@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _lazy
 
 from kongtun.core.money import amount_in_english_words, amount_in_thai_words, to_money
-from kongtun.core.thaidates import format_date, format_date_input
+from kongtun.core.thaidates import BE_OFFSET, current_lang, format_date, format_date_input
 
 register = template.Library()
 
@@ -30,6 +30,15 @@ def monthyear(value: dt.date | None) -> str:
     if (get_language() or "th").startswith("th"):
         return format_date(value, "th").split(" ", 1)[1]
     return format_date(value, "en").split(" ", 1)[1]
+
+
+@register.filter
+def fiscalyear(year_be: int | None) -> str:
+    """A fiscal year numbered in the Buddhist Era (how the books number it): 2569 in Thai,
+    2026 in English, as every other date of the page."""
+    if year_be is None:
+        return ""
+    return str(year_be if current_lang() == "th" else int(year_be) - BE_OFFSET)
 
 
 @register.filter

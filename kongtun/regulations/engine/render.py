@@ -725,8 +725,9 @@ def render_error(error: FormatError, lang: str = "th") -> str:
         return f"{where}: {text}"
 
 
-def render_warning(warning: Any, lang: str = "th") -> str:
-    """A :class:`DraftWarning` as one line, with its clause."""
+def render_warning(warning: Any, lang: str = "th", *, path: bool = False) -> str:
+    """A :class:`DraftWarning` as one line, with its clause (and, for a reader of the
+    regulation's text format, ``path=True``: where in it, "benefits[3].caps")."""
     from django.utils.translation import gettext, override
 
     with override(lang):
@@ -752,4 +753,4 @@ def render_warning(warning: Any, lang: str = "th") -> str:
         )
         if warning.clause:
             text = gettext("Clause %(clause)s: %(text)s") % {"clause": warning.clause, "text": text}
-        return f"{warning.path}: {text}"
+        return f"{warning.path}: {text}" if path else text
