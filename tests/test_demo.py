@@ -95,11 +95,10 @@ def _check_demo(funds) -> None:
     assert paid.values("claim", "period").distinct().count() == paid.count()
     # Every member was admissible under the regulation in force on the day of joining (the
     # entry age: Thaneun admits up to 60 full years, Banthi up to 65).
-    from kongtun.regulations.engine.engine import check_admission
-    from kongtun.regulations.selectors import VersionTimeline, regulation_of
-
     from kongtun.contributions.models import ContributionPlan
     from kongtun.contributions.services import policy_of
+    from kongtun.regulations.engine.engine import check_admission
+    from kongtun.regulations.selectors import VersionTimeline, regulation_of
 
     for fund in funds:
         timeline = VersionTimeline.of(fund)
