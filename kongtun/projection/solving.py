@@ -4,6 +4,7 @@ and one click from an answer to a regulation draft made from the version in forc
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -167,31 +168,83 @@ def _money(v: Decimal, up: bool) -> str:
     return str(v.quantize(Decimal("1"), rounding=ROUND_CEILING if up else ROUND_FLOOR))
 
 
+#: a sum of money in a clause's words: "30 บาท", "1,200 baht", "360.00 บาท"
+#: (followed by baht, or written with a thousands comma and not a length of time)
+_BAHT = re.compile(
+    r"(?<![\d,.])(?:(\d{1,3}(?:,\d{3})+|\d+)(?:\.00)?(?=\s*(?:บาท|baht))"
+    r"|(\d{1,3}(?:,\d{3})+)(?:\.00)?(?!\d|\.\d)(?!\s*(?:ปี|เดือน|วัน|คืน|year|month|day|night)))"
+)
+
+
+def _retext(data: dict, changes: dict[str, dict[Decimal, Decimal]]) -> None:
+    """Rewrite the sums of money in the words of the clauses whose rules changed (clause
+    number → {old amount: new amount}), so the draft's text says what its rules do."""
+    for clause in data.get("clauses", []):
+        mapping = changes.get(str(clause.get("number")))
+        if not mapping:
+            continue
+
+        def swap(m: re.Match[str], mapping: dict[Decimal, Decimal] = mapping) -> str:
+            written = m.group(1) or m.group(2)
+            new = mapping.get(Decimal(written.replace(",", "")))
+            if new is None:
+                return m.group(0)
+            whole = new == new.to_integral_value()
+            return f"{int(new):,}" if whole else f"{new:,.2f}"
+
+        for key in ("text_th", "text_en"):
+            if clause.get(key):
+                clause[key] = _BAHT.sub(swap, clause[key])
+
+
 def draft_data(data: dict, *, lever: str, value: float, scaled: tuple[str, ...]) -> dict:
     """The regulation's data with the change applied: plan amounts × k or + x a month (whole
-    baht, rounded up), or the ticked benefits' amounts and baht caps × s (rounded down)."""
+    baht, rounded up), or the ticked benefits' amounts and baht caps × s (rounded down); the
+    sums in the words of the clauses those rules cite are rewritten to match."""
     v = Decimal(str(value))
+    changes: dict[str, dict[Decimal, Decimal]] = {}
+
+    def changed(clause: object, old: Decimal, new: Decimal) -> None:
+        if clause:
+            changes.setdefault(str(clause), {})[old] = new
+
     if lever in ("factor", "add"):
         for plan in data.get("membership", {}).get("plans", []):
             amount = Decimal(str(plan["amount"]))
             new = amount * v if lever == "factor" else amount + v * int(plan["months"])
             plan["amount"] = _money(new, True)
+            changed(
+                plan.get("clause") or data.get("membership", {}).get("clause"),
+                amount,
+                Decimal(plan["amount"]),
+            )
+        _retext(data, changes)
         return data
 
-    def scale(node: Any) -> None:
+    def scale(node: Any, clause: object) -> None:
         if isinstance(node, dict):
+            clause = node.get("clause") or clause
             for key, val in node.items():
                 if key == "amount" and isinstance(val, int | float | str | Decimal):
-                    node[key] = _money(Decimal(str(val)) * v, False)
+                    old = Decimal(str(val))
+                    node[key] = _money(old * v, False)
+                    changed(clause, old, Decimal(node[key]))
                 elif key not in ("relatives", "conditions", "waiting_periods"):
-                    scale(val)
+                    scale(val, clause)
         elif isinstance(node, list):
             for item in node:
-                scale(item)
+                scale(item, clause)
 
     for b in data.get("benefits", []):
         if b.get("code") in scaled:
-            scale({k: b[k] for k in b if k in ("amount", "tiers", "levels", "caps")})
+            if isinstance(b.get("amount"), int | float | str | Decimal):  # the benefit's own
+                old = Decimal(str(b["amount"]))
+                b["amount"] = _money(old * v, False)
+                changed(b.get("clause"), old, Decimal(b["amount"]))
+            for k in ("tiers", "levels", "caps"):
+                if k in b:
+                    scale(b[k], b.get("clause"))
+    _retext(data, changes)
     return data
 
 

@@ -109,3 +109,34 @@ def test_bad_targets_are_refused(kw, field):
     with pytest.raises(AssumptionError) as exc:
         solve(reg(), population(20), base(), **kw)
     assert field in {f for f, _c, _p in exc.value.errors}
+
+
+def test_a_drafts_words_say_the_amounts_its_rules_pay():
+    """An answer made a draft changes the rules and the sums in the words of their clauses
+    (Thai and English), so the committee does not approve a clause that contradicts its rule;
+    lengths of time and clause numbers stay as they were."""
+    import copy
+
+    from kongtun.projection.solving import draft_data
+    from kongtun.regulations.engine import load_prototype
+    from kongtun.regulations.engine.loader import regulation_to_dict
+
+    data = regulation_to_dict(load_prototype("thaneun"))
+    clause = {c["number"]: c for c in data["clauses"]}
+    added = draft_data(copy.deepcopy(data), lever="add", value=22.9, scaled=())
+    words = {c["number"]: c for c in added["clauses"]}
+    assert [p["amount"] for p in added["membership"]["plans"]] == ["53", "635"]
+    assert "เดือนละ 53 บาท หรือปีละ 635 บาท" in words["6"]["text_th"]
+    assert "53 baht a month or 635 baht a year" in words["6"]["text_en"]
+    assert words["14"] == clause["14"]  # benefits untouched
+    scaled = draft_data(
+        copy.deepcopy(data), lever="scale", value=0.62, scaled=("funeral", "hospital")
+    )
+    words = {c["number"]: c for c in scaled["clauses"]}
+    hospital = next(b for b in scaled["benefits"] if b["code"] == "hospital")
+    assert hospital["amount"] == "93"  # 150 × 0.62, rounded down
+    assert "คืนละ 93 บาท ไม่เกินครั้งละ 620 บาท และไม่เกินปีละ 1,860 บาท" in words["12"]["text_th"]
+    assert "ครบ 10 ปีขึ้นไป 9,300 บาท" in words["15"]["text_th"]
+    assert "6 months to under 1 year 1,240" in words["15"]["text_en"]
+    assert "10 years or more 9,300." in words["15"]["text_en"]
+    assert "ครบ 6 เดือน แต่ไม่ถึง 1 ปี" in words["15"]["text_th"]  # times stay
