@@ -242,6 +242,7 @@ def _detail_page(
     requirements = [(e.code, evidence_label(e)) for e in required]
     evidence = list(claim.evidence.select_related("uploaded_by"))
     have = {e.requirement for e in evidence}
+    first_missing = next((e.code for e in required if e.code not in have), "")
     user = request.user
     decider = access.can(Cap.DECIDE_CLAIMS)
     claimant = is_claimant(user, claim) if user.is_authenticated else False
@@ -288,8 +289,14 @@ def _detail_page(
                 today=timezone.localdate(),
             ),
             "can_upload": can_upload,
-            "evidence_form": evidence_form or EvidenceForm(requirements=requirements),
-            "paper_form": PaperEvidenceForm(requirements=requirements) if decider else None,
+            # the first document still missing is the one an upload most likely is
+            "evidence_form": evidence_form
+            or EvidenceForm(requirements=requirements, initial={"requirement": first_missing}),
+            "paper_form": PaperEvidenceForm(
+                requirements=requirements, initial={"requirement": first_missing}
+            )
+            if decider
+            else None,
             "can_redecide": _can_redecide(access, claim),
             "exception_form": exception_form
             or (

@@ -40,18 +40,23 @@ def _exit_date(member: Member) -> dt.date | None:
 
 def step(fund: Fund, *, rng: random.Random, today: dt.date) -> None:
     # The fund's regulation sets the entrance fee and the plans members may choose (Banthi:
-    # 20 baht; Thaneun: 50 baht; both 30 a month or 360 a year): the others are not offered.
+    # 20 baht and four plans; Thaneun: 50 baht, 30 a month or 360 a year): no other is offered.
     from kongtun.claims.demo import VERSIONS  # the prototype each demo fund's regulation is
 
-    rules = load_prototype(VERSIONS[fund.short_code]["prototype"]).membership
+    spec = VERSIONS.get(fund.short_code)
     policy = policy_of(fund)
-    policy.entrance_fee = rules.entrance_fee.amount if rules.entrance_fee else Decimal("0")
-    policy.save()
-    allowed = {(p.amount, p.months) for p in rules.plans}
-    for plan in ContributionPlan.objects.filter(fund=fund):
-        if (plan.amount, plan.months) not in allowed:
-            plan.active = False
-            plan.save(update_fields=["active"])
+    if spec is None:  # a fund of the tests: the default plans and a 20 baht fee
+        policy.entrance_fee = Decimal("20")
+        policy.save()
+    else:
+        rules = load_prototype(spec["prototype"]).membership
+        policy.entrance_fee = rules.entrance_fee.amount if rules.entrance_fee else Decimal("0")
+        policy.save()
+        allowed = {(p.amount, p.months) for p in rules.plans}
+        for plan in ContributionPlan.objects.filter(fund=fund):
+            if (plan.amount, plan.months) not in allowed:
+                plan.active = False
+                plan.save(update_fields=["active"])
     plans = {p.months: p for p in ContributionPlan.objects.filter(fund=fund)}
     payments_by_day: dict[dt.date, list[PaymentInput]] = defaultdict(list)
     members = list(
