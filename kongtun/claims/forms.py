@@ -182,11 +182,19 @@ class ReviewForm(forms.Form):
         help_text=_("Needed to reject, to ask for more evidence, or to pay less."),
     )
 
-    def __init__(self, *args: Any, fund: Fund, today: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        fund: Fund,
+        today: dt.date,
+        not_before: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         select = ResolutionSelect(
             fund=fund,
             on_or_before=today,
+            on_or_after=not_before,  # a meeting before the event cannot have decided the claim
             topic_first=Resolution.Topic.CLAIMS,
             first_label=_("Resolutions on claims"),
             others_label=_("Other resolutions"),
@@ -201,11 +209,19 @@ class ReviewForm(forms.Form):
 class DeadlineExceptionForm(IdempotentFormMixin, forms.Form):
     """The committee's resolution accepting a claim filed after the deadline."""
 
-    def __init__(self, *args: Any, fund: Fund, today: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        fund: Fund,
+        today: dt.date,
+        not_before: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["resolution"] = ResolutionSelect(
             fund=fund,
             on_or_before=today,
+            on_or_after=not_before,
             topic_first=Resolution.Topic.CLAIMS,
             first_label=_("Resolutions on claims"),
             others_label=_("Other resolutions"),

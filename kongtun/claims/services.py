@@ -776,8 +776,11 @@ def claim_review(
 
 
 def _cited_resolution(claim: Claim, resolution: Resolution, today: dt.date) -> Resolution:
-    """The resolution a review cites: the claim's fund's, of a meeting on or before today."""
-    found, problem = citable_resolution(fund_id=claim.fund_id, resolution=resolution, on=today)
+    """The resolution a review cites: the claim's fund's, of a meeting on or before today and
+    not before the event claimed for (a claim typed in after its meeting may cite it)."""
+    found, problem = citable_resolution(
+        fund_id=claim.fund_id, resolution=resolution, on=today, not_before=claim.event_date
+    )
     if found is None:
         raise ValidationError({"resolution": [problem]})
     return found

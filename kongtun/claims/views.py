@@ -287,6 +287,7 @@ def _detail_page(
                 initial={"amount": claim.amount_proposed, "action": "approve"},
                 fund=claim.fund,
                 today=timezone.localdate(),
+                not_before=claim.event_date,
             ),
             "can_upload": can_upload,
             # the first document still missing is the one an upload most likely is
@@ -300,7 +301,9 @@ def _detail_page(
             "can_redecide": _can_redecide(access, claim),
             "exception_form": exception_form
             or (
-                DeadlineExceptionForm(fund=access.fund, today=timezone.localdate())
+                DeadlineExceptionForm(
+                    fund=access.fund, today=timezone.localdate(), not_before=claim.event_date
+                )
                 if _can_except(access, claim)
                 else None
             ),
@@ -328,7 +331,7 @@ def _detail_page(
 def claim_review_view(request: HttpRequest, access: FundAccess, claim_id: int) -> HttpResponse:
     claim = _claim_or_404(access, claim_id)
     today = timezone.localdate()
-    form = ReviewForm(request.POST, fund=access.fund, today=today)
+    form = ReviewForm(request.POST, fund=access.fund, today=today, not_before=claim.event_date)
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -466,7 +469,9 @@ def claim_deadline_exception_view(
     if not _can_except(access, claim):
         raise PermissionDenied
     today = timezone.localdate()
-    form = DeadlineExceptionForm(request.POST, fund=access.fund, today=today)
+    form = DeadlineExceptionForm(
+        request.POST, fund=access.fund, today=today, not_before=claim.event_date
+    )
     if form.is_valid():
         try:
             claim, replayed = submit_once(

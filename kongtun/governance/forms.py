@@ -18,6 +18,7 @@ def resolution_select_choices(
     fund: Fund,
     *,
     on_or_before: dt.date | None = None,
+    on_or_after: dt.date | None = None,
     topic_first: str | None = None,
     first_label: object = "",
     others_label: object = "",
@@ -25,13 +26,11 @@ def resolution_select_choices(
     """The choices of a resolution select, newest first. With ``topic_first``, the resolutions
     of that topic come first in their own group and the others follow in a second group (a
     meeting may have recorded the decision under another topic)."""
-    every = [(str(pk), label) for pk, label in resolution_choices(fund, on_or_before=on_or_before)]
+    span = {"on_or_before": on_or_before, "on_or_after": on_or_after}
+    every = [(str(pk), label) for pk, label in resolution_choices(fund, **span)]
     if not topic_first or not every:
         return [("", "—"), *every]
-    first = {
-        str(pk)
-        for pk, _label in resolution_choices(fund, topic=topic_first, on_or_before=on_or_before)
-    }
+    first = {str(pk) for pk, _label in resolution_choices(fund, topic=topic_first, **span)}
     top = [c for c in every if c[0] in first]
     rest = [c for c in every if c[0] not in first]
     if not top or not rest:
@@ -52,6 +51,7 @@ class ResolutionSelect(forms.ChoiceField):
         *,
         fund: Fund,
         on_or_before: dt.date | None = None,
+        on_or_after: dt.date | None = None,
         topic_first: str | None = None,
         first_label: object = "",
         others_label: object = "",
@@ -62,6 +62,7 @@ class ResolutionSelect(forms.ChoiceField):
             choices=resolution_select_choices(
                 fund,
                 on_or_before=on_or_before,
+                on_or_after=on_or_after,
                 topic_first=topic_first,
                 first_label=first_label,
                 others_label=others_label,

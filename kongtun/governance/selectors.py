@@ -78,10 +78,11 @@ def resolution_label(resolution: Resolution) -> str:
 
 
 def citable_resolution(
-    *, fund_id: int, resolution: Resolution, on: dt.date
+    *, fund_id: int, resolution: Resolution, on: dt.date, not_before: dt.date | None = None
 ) -> tuple[Resolution | None, str]:
     """The resolution as a record may cite it — the fund's own, of a meeting held on or
-    before ``on`` — or None and the reason, for the caller to put on its field (regulation
+    before ``on`` (and, for a decision on a claim, not before ``not_before``, the day of the
+    event claimed for) — or None and the reason, for the caller to put on its field (regulation
     approvals, claim reviews)."""
     found = (
         Resolution.objects.select_related("meeting").filter(pk=resolution.pk, fund_id=fund_id)
@@ -90,11 +91,20 @@ def citable_resolution(
         return None, _("Choose one of this fund's resolutions.")
     if found.meeting.date > on:
         return None, _("This resolution's meeting is after today: it cannot be cited yet.")
+    if not_before is not None and found.meeting.date < not_before:
+        return None, _(
+            "This resolution's meeting was before the event claimed for: it cannot have decided "
+            "the claim."
+        )
     return found, ""
 
 
 def resolution_choices(
-    fund: Fund, *, topic: str | None = None, on_or_before: dt.date | None = None
+    fund: Fund,
+    *,
+    topic: str | None = None,
+    on_or_before: dt.date | None = None,
+    on_or_after: dt.date | None = None,
 ) -> list[tuple[int, str]]:
     """(id, label) of the fund's resolutions, newest first: for a select box citing one."""
     qs = Resolution.objects.filter(fund=fund).select_related("meeting")
@@ -102,6 +112,8 @@ def resolution_choices(
         qs = qs.filter(topic=topic)
     if on_or_before:
         qs = qs.filter(meeting__date__lte=on_or_before)
+    if on_or_after:
+        qs = qs.filter(meeting__date__gte=on_or_after)
     qs = qs.order_by("-meeting__date", "-fiscal_year", "-number")
     return [(r.pk, resolution_label(r)) for r in qs]
 

@@ -134,3 +134,27 @@ def test_a_rejection_cites_the_resolution_too(world, claim, deciders):
     )
     assert claim.status == ClaimStatus.REJECTED
     assert ClaimApproval.objects.get().resolution == r
+
+
+def test_a_resolution_of_a_meeting_before_the_event_is_not_offered_nor_taken(
+    world, client, claim, deciders
+):
+    """A meeting held before the event claimed for cannot have decided the claim: the page
+    does not offer its resolutions and the service refuses one sent anyway. One held after
+    the event but before the claim was typed in can be cited (paper claims entered later)."""
+    before = recorded_resolution(
+        world.fund_a, claim.event_date - dt.timedelta(days=3), "มติเดือนก่อน", topic=CLAIMS
+    )
+    after = recorded_resolution(
+        world.fund_a, claim.event_date + dt.timedelta(days=2), "อนุมัติจ่ายสวัสดิการ", topic=CLAIMS
+    )
+    assert after.meeting.date < claim.filed_on
+    client.force_login(deciders[0])
+    page = client.get(url(claim)).content.decode()
+    assert f'value="{after.pk}"' in page and f'value="{before.pk}"' not in page
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        claim_review(claim=claim, actor=deciders[0], action="approve", resolution=before, reason="")
+    assert "before the event claimed for" in exc.value.message_dict["resolution"][0]
+    assert not ClaimApproval.objects.exists()
+    claim_review(claim=claim, actor=deciders[0], action="approve", resolution=after, reason="")
+    assert ClaimApproval.objects.count() == 1
