@@ -41,6 +41,9 @@ from kongtun.members.models import MemberStatus, MemberStatusChange
 from kongtun.regulations.engine import add_months
 
 STEP = {"month": 1, "year": 12}
+#: A pension stopped (death, resignation, suspension) is listed as stopped for this many
+#: months after the stop, so the treasurer sees why it is not due; then no longer.
+STOPPED_SHOWN_MONTHS = 3
 STOPPING = {
     MemberStatus.DECEASED: "deceased",
     MemberStatus.RESIGNED: "resigned",
@@ -149,7 +152,12 @@ def recurring_schedule(
                 payout=paid.get((claim.pk, period)),
                 stopped_by=stop,
             )
-            if period == month or row.due:
+            long_stopped = (
+                stop is not None
+                and row.payout is None
+                and stop.effective_date < add_months(period, -STOPPED_SHOWN_MONTHS)
+            )
+            if (period == month and not long_stopped) or row.due:
                 rows.append(row)
     amounts = period_amounts(
         fund=fund, items=[(r.claim, r.period) for r in rows if r.payout is None]

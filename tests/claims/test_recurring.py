@@ -381,3 +381,19 @@ def test_the_months_list_downloads_as_a_file_and_the_download_is_logged(world, p
     assert "พ.ย. 2569" in lines[-1] and "ถึงกำหนดจ่าย" in lines[-1]
     look = PersonalDataAccess.objects.filter(fund=world.fund_a).order_by("-at", "-id").first()
     assert look.kinds == "health,export" and "format=csv" in look.path
+
+
+def test_a_pension_stopped_long_ago_is_no_longer_listed(world, pension):
+    member_set_status(
+        member=pension.member,
+        status=MemberStatus.RESIGNED,
+        effective_date=dt.date(2026, 9, 15),
+        reason="ย้ายถิ่น",
+        actor=None,
+        today=TODAY,
+    )
+    shown = recurring_schedule(fund=world.fund_a, month=month(11))
+    assert [(r.period.month, r.stop_reason) for r in shown if not r.due] == [(11, "resigned")]
+    later = recurring_schedule(fund=world.fund_a, month=dt.date(2027, 3, 1))
+    assert [r.period.month for r in later if not r.due] == []  # stopped six months before
+    assert [r.period.month for r in later if r.due] == [8, 9]  # August and September are owed

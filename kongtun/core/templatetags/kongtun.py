@@ -157,6 +157,8 @@ def nav_items(access: object, path: str) -> list[dict]:
             if not access.member_id:
                 continue
             section = ("me/", f"members/{access.member_id}/")  # it redirects to the record
+        elif getattr(access, "only_member", False) and name in ("fund_dashboard", "aar_fund"):
+            continue  # a member's overview is their record; studies are the team's
         else:
             cap = _nav_capability(name)
             if cap is not None and not access.can(cap):
