@@ -20,6 +20,9 @@ from kongtun.core.finders import font_path
 from kongtun.core.templatetags.kongtun import number
 
 WIDTH, HEIGHT = 720, 360
+#: The phone drawing (decision 0024): drawn for a 360 px screen at its own size, so the chart
+#: fits without a sideways swipe and its text stays 12 px; its title is the page's heading.
+NARROW = 360
 MARGIN = {"left": 64, "right": 16, "top": 48, "bottom": 40}
 INK = "#1f2933"
 MUTED = "#5f6b7a"
@@ -40,6 +43,10 @@ class Drawing:
     title: str = ""
     shapes: list[tuple] = field(default_factory=list)
     legend_rows: int = 0
+
+    @property
+    def narrow(self) -> bool:
+        return self.width < 500
 
     def poly(self, pts, fill, opacity=1.0):
         self.shapes.append(("poly", pts, fill, opacity))
@@ -86,7 +93,7 @@ class _Frame:
         self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
         self.left = MARGIN["left"]
         self.right = d.width - MARGIN["right"]
-        self.top = MARGIN["top"]
+        self.top = 30 if d.narrow else MARGIN["top"]
         self.bottom = d.height - MARGIN["bottom"] - d.legend_rows * LEGEND_ROW
 
     def x(self, v: float) -> float:
@@ -109,8 +116,10 @@ def _axes(
         label = f"{_fmt(v * 100)}%" if pct else _fmt(v / unit_div)
         d.text(f.left - 6, y + 4, label, 12, "end", MUTED)
     step = 5 if len(years) > 12 else 1
-    if len(years) > 60:
+    if len(years) > 60 or (d.narrow and len(years) > 12):
         step = 10
+    elif d.narrow and len(years) > 6:
+        step = 2
     for i, yr in enumerate(years):
         if i % step == 0 or (i == len(years) - 1 and len(years) <= 12):
             x = f.x(i)
@@ -118,18 +127,30 @@ def _axes(
             d.text(x, f.bottom + 18, str(yr), 12, "middle", MUTED)
     d.line([(f.left, f.top), (f.left, f.bottom)], MUTED)
     d.line([(f.left, f.bottom), (f.right, f.bottom)], MUTED)
-    d.text(f.left, 20, d.title, 13, "start", INK, bold=True)
+    if not d.narrow:
+        d.text(f.left, 20, d.title, 13, "start", INK, bold=True)
     d.text(f.left - 6, f.top - 12, ylabel, 12, "end", MUTED)
 
 
 def fan_chart(
-    series: list[dict], years: list[int], *, title: str, lang: str, labels: dict[str, str]
+    series: list[dict],
+    years: list[int],
+    *,
+    title: str,
+    lang: str,
+    labels: dict[str, str],
+    width: int = WIDTH,
 ) -> Drawing:
     """``series``: [{"label", "quantiles": 5 rows (5, 25, 50, 75, 95) of T+1 values}]; one
     regulation gets both bands, several get their 5–95 band and median each."""
     single = len(series) == 1
     rows = 1 if single else len(series)
-    d = Drawing(title=title, height=HEIGHT + rows * LEGEND_ROW, legend_rows=rows)
+    d = Drawing(
+        title=title,
+        width=width,
+        height=(280 if width < 500 else HEIGHT) + rows * LEGEND_ROW,
+        legend_rows=rows,
+    )
     values = [v for s in series for row in (s["quantiles"][0], s["quantiles"][4]) for v in row] + [
         0.0
     ]
@@ -159,12 +180,12 @@ def fan_chart(
         d.line([(f.left, zero), (f.right, zero)], BAD, 1.2, dash=True)
     # legend, under the axis
     y = f.bottom + 34
-    x = f.left
+    x = 8 if d.narrow else f.left
     if single:
         for text, opacity in ((labels["band90"], BAND_OUTER), (labels["band50"], BAND_INNER)):
             d.rect(x, y - 9, 14, 10, PALETTE[0], opacity)
             d.text(x + 18, y, text, 12, "start", MUTED)
-            x += 40 + 7 * len(text)
+            x += (30 if d.narrow else 40) + 7 * len(text)
         d.line([(x, y - 4), (x + 16, y - 4)], PALETTE[0], 2.2)
         d.text(x + 20, y, labels["median"], 12, "start", MUTED)
     else:
@@ -177,25 +198,44 @@ def fan_chart(
     return d
 
 
-def ruin_chart(series: list[dict], years: list[int], *, title: str, lang: str) -> Drawing:
+def ruin_chart(
+    series: list[dict], years: list[int], *, title: str, lang: str, width: int = WIDTH
+) -> Drawing:
     """Probability of having run out of money by each year, one line per regulation."""
     rows = len(series) if len(series) > 1 else 0
-    d = Drawing(height=250 + rows * LEGEND_ROW, title=title, legend_rows=rows)
+    d = Drawing(
+        width=width,
+        height=(230 if width < 500 else 250) + rows * LEGEND_ROW,
+        title=title,
+        legend_rows=rows,
+    )
     yticks = [0, 0.25, 0.5, 0.75, 1.0]
     f = _Frame(d, 0, len(years) - 1, 0, 1)
     _axes(d, f, years, yticks, "", 1.0, pct=True)
     y = f.bottom + 34
+    x = 8 if d.narrow else f.left
     for k, s in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
         d.line([(f.x(i), f.y(p)) for i, p in enumerate(s["ruin"])], colour, 2.2)
         if rows:
-            d.line([(f.left, y - 4), (f.left + 16, y - 4)], colour, 2.2)
-            d.text(f.left + 22, y, s["label"], 12, "start", MUTED)
+            d.line([(x, y - 4), (x + 16, y - 4)], colour, 2.2)
+            d.text(x + 22, y, s["label"], 12, "start", MUTED)
             y += LEGEND_ROW
     return d
 
 
 # ---- rendering --------------------------------------------------------------------------------
+
+
+def to_svg_pair(make, args: dict, *, wide: Drawing | None = None, css: str = "") -> SafeString:
+    """The chart twice, for a page: drawn wide (shown from 640 px) and drawn for a phone
+    (``NARROW``), the stylesheet showing one; ``make(**args, width=...)`` draws it."""
+    wide = wide if wide is not None else make(**args)
+    narrow = make(**args, width=NARROW)
+    return mark_safe(
+        to_svg(wide, css_class=f"chart wide {css}".strip())
+        + to_svg(narrow, css_class=f"chart narrow {css}".strip())
+    )
 
 
 def to_svg(d: Drawing, *, css_class: str = "chart") -> SafeString:

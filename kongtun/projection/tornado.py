@@ -1,9 +1,15 @@
 """The sensitivity tornado chart as inline SVG (decision 0024): for each assumption, a bar from
-its −20 % value to its +20 % value around today's, the widest on top."""
+its −20 % value to its +20 % value around today's, the widest on top.
+
+Drawn at two sizes like the other charts (``charts.to_svg_pair``): wide, with the names to the
+left of the bars, and for a phone, with each name above its bar, so neither needs a sideways
+swipe. The title is the page's heading; the drawing keeps it as its accessible name."""
 
 from __future__ import annotations
 
 from django.utils.html import escape
+
+WIDE, NARROW = 640, 360
 
 
 def tornado_svg(
@@ -14,11 +20,17 @@ def tornado_svg(
     fmt,
     low_label: str,
     high_label: str,
+    width: int = WIDE,
 ) -> str:
     """``rows``: (label, value at −20 %, value at +20 %); ``fmt`` formats an axis value."""
     rows = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
-    W, left, right, top, bar = 640, 190, 20, 40, 22
-    H = top + bar * len(rows) + 40
+    narrow = width < 500
+    W, right, bar = width, 24, 22
+    left = 10 if narrow else 190
+    name_h = 16 if narrow else 0  # the name's own line above the bar on a phone
+    top = 8
+    row_h = bar + name_h
+    H = top + row_h * len(rows) + 44
     lo = min([base, *(min(r[1], r[2]) for r in rows)])
     hi = max([base, *(max(r[1], r[2]) for r in rows)])
     if hi - lo < 1e-12:
@@ -28,17 +40,22 @@ def tornado_svg(
     def x(v: float) -> float:
         return left + (v - lo) / span * (W - left - right)
 
+    css = "chart tornado narrow" if narrow else "chart tornado wide"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart tornado" viewBox="0 0 {W} {H}" '
-        f'role="img" aria-label="{escape(title)}">',
-        f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="14">{escape(title)}</text>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {W} {H}" '
+        f'role="img" aria-label="{escape(title)}" font-family="Sarabun, sans-serif">',
+        f"<title>{escape(title)}</title>",
     ]
     for i, (label, v_lo, v_hi) in enumerate(rows):
-        y = top + i * bar
-        parts.append(
-            f'<text x="{left - 6}" y="{y + bar * 0.65}" text-anchor="end" font-size="12">'
-            f"{escape(label)}</text>"
-        )
+        y = top + i * row_h
+        if narrow:
+            parts.append(f'<text x="{left}" y="{y + 12}" font-size="12">{escape(label)}</text>')
+        else:
+            parts.append(
+                f'<text x="{left - 6}" y="{y + bar * 0.65}" text-anchor="end" font-size="12">'
+                f"{escape(label)}</text>"
+            )
+        y += name_h
         for v, cls in ((v_lo, "low"), (v_hi, "high")):
             a, b = sorted((x(base), x(v)))
             fill = "#7aa6c2" if cls == "low" else "#d08c5b"
@@ -46,20 +63,28 @@ def tornado_svg(
                 f'<rect x="{a:.1f}" y="{y + 3}" width="{max(b - a, 0.5):.1f}" height="{bar - 6}" '
                 f'fill="{fill}"><title>{escape(label)}: {escape(fmt(v))}</title></rect>'
             )
+    axis = H - 44
     parts.append(
-        f'<line x1="{x(base):.1f}" y1="{top - 4}" x2="{x(base):.1f}" y2="{H - 30}" '
+        f'<line x1="{x(base):.1f}" y1="{top}" x2="{x(base):.1f}" y2="{axis}" '
         'stroke="#222" stroke-width="1"/>'
     )
-    for v, anchor in ((lo, "start"), (base, "middle"), (hi, "end")):
+    # the ends and today's value under the axis; today's is left out where it would overlap
+    ticks = [(lo, "start"), (hi, "end")]
+    room = (W - left - right) * 0.22
+    if x(base) - x(lo) > room and x(hi) - x(base) > room:
+        ticks.append((base, "middle"))
+    for v, anchor in ticks:
         parts.append(
-            f'<text x="{x(v):.1f}" y="{H - 14}" text-anchor="{anchor}" font-size="11">'
+            f'<text x="{x(v):.1f}" y="{axis + 16}" text-anchor="{anchor}" font-size="11">'
             f"{escape(fmt(v))}</text>"
         )
+    key_y = H - 6
+    second = left + 22 + 8 * len(low_label)
     parts.append(
-        f'<rect x="{left}" y="{H - 8}" width="10" height="8" fill="#7aa6c2"/>'
-        f'<text x="{left + 14}" y="{H}" font-size="11">{escape(low_label)}</text>'
-        f'<rect x="{left + 160}" y="{H - 8}" width="10" height="8" fill="#d08c5b"/>'
-        f'<text x="{left + 174}" y="{H}" font-size="11">{escape(high_label)}</text>'
+        f'<rect x="{left}" y="{key_y - 9}" width="10" height="10" fill="#7aa6c2"/>'
+        f'<text x="{left + 14}" y="{key_y}" font-size="11">{escape(low_label)}</text>'
+        f'<rect x="{second}" y="{key_y - 9}" width="10" height="10" fill="#d08c5b"/>'
+        f'<text x="{second + 14}" y="{key_y}" font-size="11">{escape(high_label)}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)

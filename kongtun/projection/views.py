@@ -184,19 +184,23 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             }
         )
     series = [{"label": r["label"], "quantiles": r["quantiles"], "ruin": r["ruin"]} for r in regs]
-    fan = charts.fan_chart(
-        [series[reg]],
-        years,
+    fan_args = dict(
+        series=[series[reg]],
+        years=years,
         title=_("Fund balance: %(label)s") % {"label": chosen["label"]},
         lang=lang,
         labels=labels,
     )
-    ruin = charts.ruin_chart(
-        series if len(series) > 1 else [series[reg]],
-        years,
+    ruin_args = dict(
+        series=series if len(series) > 1 else [series[reg]],
+        years=years,
         title=_("Probability of having run out of money"),
         lang=lang,
     )
+    compare_args = dict(
+        series=series, years=years, title=_("Fund balance by regulation"), lang=lang, labels=labels
+    )
+    fan, ruin = charts.fan_chart(**fan_args), charts.ruin_chart(**ruin_args)
     check = books_check(run=run, reg=reg)
     a = Assumptions.from_dict(run.parameters["assumptions"])
     ctx.update(
@@ -207,13 +211,9 @@ def run_context(run: ProjectionRun, *, lang: str, reg: int = 0) -> dict:
             "keys": keys,
             "benefit_names": [b[name_key] for b in benefits],
             "rows": rows,
-            "fan_svg": charts.to_svg(fan),
-            "ruin_svg": charts.to_svg(ruin, css_class="chart ruin"),
-            "compare_svg": charts.to_svg(
-                charts.fan_chart(
-                    series, years, title=_("Fund balance by regulation"), lang=lang, labels=labels
-                )
-            )
+            "fan_svg": charts.to_svg_pair(charts.fan_chart, fan_args, wide=fan),
+            "ruin_svg": charts.to_svg_pair(charts.ruin_chart, ruin_args, wide=ruin, css="ruin"),
+            "compare_svg": charts.to_svg_pair(charts.fan_chart, compare_args)
             if len(series) > 1
             else None,
             "drawings": {"fan": fan, "ruin": ruin},
@@ -439,7 +439,7 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
     running out of money by the horizon and the median balance then."""
     from kongtun.projection.engine import Population
     from kongtun.projection.engine.solver import sensitivity
-    from kongtun.projection.tornado import tornado_svg
+    from kongtun.projection.tornado import NARROW, WIDE, tornado_svg
     from kongtun.regulations.engine import load_regulation
 
     run = _run_or_404(access, run_id)
@@ -461,22 +461,30 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
     )
     lang = current_lang()
     low, high = _("assumption −20%"), _("assumption +20%")
-    ruin_svg = tornado_svg(
-        [(str(SENSITIVITY_LABELS[r.name]), r.low[0] * 100, r.high[0] * 100) for r in rows],
-        base[0] * 100,
-        title=_("Chance of running out of money within %(h)s years (%%)") % {"h": horizon},
-        fmt=lambda v: number(v, 1) + "%",
-        low_label=low,
-        high_label=high,
-    )
-    median_svg = tornado_svg(
-        [(str(SENSITIVITY_LABELS[r.name]), r.low[1], r.high[1]) for r in rows],
-        base[1],
-        title=_("Median balance after %(h)s years (baht)") % {"h": horizon},
-        fmt=_fmt,
-        low_label=low,
-        high_label=high,
-    )
+    ruin_title = _("Chance of running out of money within %(h)s years (%%)") % {"h": horizon}
+    median_title = _("Median balance after %(h)s years (baht)") % {"h": horizon}
+    ruin_rows = [(str(SENSITIVITY_LABELS[r.name]), r.low[0] * 100, r.high[0] * 100) for r in rows]
+    median_rows = [(str(SENSITIVITY_LABELS[r.name]), r.low[1], r.high[1]) for r in rows]
+
+    def pair(chart_rows, centre, title, fmt) -> str:
+        return "".join(
+            tornado_svg(
+                chart_rows,
+                centre,
+                title=title,
+                fmt=fmt,
+                low_label=low,
+                high_label=high,
+                width=width,
+            )
+            for width in (WIDE, NARROW)
+        )
+
+    ruin_svg = pair(ruin_rows, base[0] * 100, ruin_title, lambda v: number(v, 1) + "%")
+    median_svg = pair(median_rows, base[1], median_title, _fmt)
+    # The chance hardly moves (all of it at 0 % or at 100 %, say): the bars are too short to
+    # see, so the page says what that means instead of showing an empty chart unexplained.
+    ruin_moves = max((abs(v - base[0] * 100) for _n, a, b in ruin_rows for v in (a, b)), default=0)
     return render(
         request,
         "projection/sensitivity.html",
@@ -488,6 +496,10 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
             "scenarios": a.scenarios,
             "ruin_svg": mark_safe(ruin_svg),
             "median_svg": mark_safe(median_svg),
+            "ruin_title": ruin_title,
+            "median_title": median_title,
+            "ruin_base": base[0] * 100,
+            "ruin_flat": ruin_moves < 0.5,
             "lang": lang,
         },
     )

@@ -38,7 +38,7 @@ def in_force(world) -> RegulationVersion:
     )
 
 
-def a_run(world, client) -> ProjectionRun:
+def a_run(world, client, *, opening_balance: str = "0") -> ProjectionRun:
     client.force_login(world.chair_a)
     first = client.get(home(world))
     data = form_data(
@@ -46,7 +46,7 @@ def a_run(world, client) -> ProjectionRun:
         sources=["prototype:banthi"],
         scenarios="300",
         years="10",
-        opening_balance="0",
+        opening_balance=opening_balance,
         matching_local="0",
         matching_central="0",
     )
@@ -115,9 +115,21 @@ def test_bad_targets_are_refused_and_nothing_is_saved(world, client, data, field
 
 
 def test_the_sensitivity_page_draws_a_bar_for_every_assumption(world, client):
-    run = a_run(world, client)
+    run = a_run(world, client, opening_balance="50000")  # a chance between 0 and 100 %
     response = client.get(f"/f/{world.fund_a.pk}/projection/runs/{run.pk}/sensitivity/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count("<svg") == 2 and page.count("<rect") >= 2 * 2 * 9
+    # each chart drawn wide and for a phone; every assumption a bar down and a bar up in each
+    assert not response.context["ruin_flat"]
+    assert page.count('class="chart tornado wide"') == 2
+    assert page.count('class="chart tornado narrow"') == 2
+    assert page.count("<rect") >= 4 * 2 * 9
     assert "อัตราตาย" in page or "การตาย" in page
+
+
+def test_a_chance_no_assumption_moves_is_said_in_words_not_drawn_as_an_empty_chart(world, client):
+    run = a_run(world, client, opening_balance="1000000000")  # cannot run out in ten years
+    response = client.get(f"/f/{world.fund_a.pk}/projection/runs/{run.pk}/sensitivity/")
+    page = response.content.decode()
+    assert response.context["ruin_flat"] and "ยังคงอยู่ราว 0%" in page
+    assert page.count('class="chart tornado wide"') == 1  # the median balance's chart only
