@@ -40,10 +40,18 @@ def query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def paginate(request: HttpRequest, items: Any, default: int = PER_PAGE) -> Page:
+def paginate(
+    request: HttpRequest, items: Any, default: int = PER_PAGE, *, open_last: bool = False
+) -> Page:
     """The page of ``items`` (a queryset or a list) asked for by ``?page=``; an out-of-range
-    or junk number gives the nearest page. ``page.query`` holds the list's other filters."""
-    page = Paginator(items, per_page(request, default)).get_page(request.GET.get("page"))
+    or junk number gives the nearest page. Without ``?page=`` the first page, or the last with
+    ``open_last`` (a ledger oldest first opens on its newest rows). ``page.query`` holds the
+    list's other filters."""
+    paginator = Paginator(items, per_page(request, default))
+    asked = request.GET.get("page")
+    if asked is None and open_last:
+        asked = paginator.num_pages
+    page = paginator.get_page(asked)
     page.query = query_without_page(request)  # type: ignore[attr-defined]
     return page
 
@@ -64,10 +72,12 @@ def running_page(
     opening: Decimal,
     balance: Callable[[Any], Decimal],
     default: int = PER_PAGE,
+    *,
+    open_last: bool = False,
 ) -> RunningPage:
     """``paginate`` for rows that carry a running ``balance``: the balance before the page's
     first row (the opening on page one) and after its last one."""
-    page = paginate(request, rows, default)
+    page = paginate(request, rows, default, open_last=open_last)
     start = page.start_index()  # 1-based; 0 when there are no rows
     before = balance(rows[start - 2]) if start > 1 else opening
     after = balance(rows[page.end_index() - 1]) if rows else opening

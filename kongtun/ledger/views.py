@@ -472,7 +472,9 @@ def account_detail(request: HttpRequest, access: FundAccess, account_id: int) ->
             "start": start,
             "end": end,
             "ledger": ledger,
-            "rows": running_page(request, ledger["rows"], ledger["opening"], lambda r: r.balance),
+            "rows": running_page(
+                request, ledger["rows"], ledger["opening"], lambda r: r.balance, open_last=True
+            ),
             "download": query_without_page(request),
         },
         status=400 if edit_form is not None and edit_form.errors else 200,
