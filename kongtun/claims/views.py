@@ -157,6 +157,21 @@ def _benefit_details(access: FundAccess, needs: dict[str, frozenset[str]]) -> di
     return out
 
 
+def _service_errors_too(form: ClaimForm, fund) -> None:
+    """The form refused some fields: run the service's checks on the rest too, so every
+    mistake is named at once rather than in a second round after the first is fixed."""
+    base = ("member_number", "benefit", "event_date", "relative")
+    if not all(k in form.cleaned_data for k in base):
+        return
+    try:
+        claim_preview(fund=fund, data=form.to_input())
+    except ValidationError as exc:
+        for field, found in exc.message_dict.items():
+            if field in form.fields and field not in form.errors:
+                for message in found:
+                    form.add_error(field, message)
+
+
 @fund_view(Cap.VIEW_FUND)
 def claim_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
     decider = access.can(Cap.DECIDE_CLAIMS)
@@ -205,6 +220,7 @@ def claim_new(request: HttpRequest, access: FundAccess) -> HttpResponse:
                 apply_service_errors(form, exc)
                 status = 400
         else:
+            _service_errors_too(form, access.fund)
             status = 400
     return render(
         request,

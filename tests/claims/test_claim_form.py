@@ -91,3 +91,24 @@ def test_details_a_benefit_does_not_ask_for_are_not_stored(fund, world, client):
     assert response.status_code == 302
     claim = Claim.objects.get()
     assert claim.details == {"nights": 2}
+
+
+def test_every_mistake_is_named_at_once_not_in_two_rounds(fund, world, client):
+    client.force_login(world.chair_a)
+    day = timezone.localdate()
+    response = client.post(
+        f"/f/{fund.pk}/claims/new/",
+        {
+            "member_number": "99-9999",  # no such member: the service's check
+            "benefit": "hospital",
+            "event_date": day.isoformat(),
+            "relative": "self",
+            "nights": "สอง",  # not a number: the form's check
+            "file": "1",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) >= {"member_number", "nights"}
+    assert "99-9999" in errors["member_number"][0]
+    assert not Claim.objects.exists()

@@ -12,10 +12,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_the_treasurer_unticks_all_ticks_one_and_pays_it(
     world,
-    pension,
+    pension,  # noqa: F811  (the fixture imported above)
     books_flushable,
     make_user,
-    open_as,  # noqa: F811
+    open_as,
 ):
     from kongtun.claims.models import Payout
     from kongtun.funds.models import Role
