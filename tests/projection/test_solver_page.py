@@ -4,6 +4,7 @@ in force, and bad targets refused with nothing saved."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -133,3 +134,12 @@ def test_a_chance_no_assumption_moves_is_said_in_words_not_drawn_as_an_empty_cha
     page = response.content.decode()
     assert response.context["ruin_flat"] and "ยังคงอยู่ราว 0%" in page
     assert page.count('class="chart tornado wide"') == 1  # the median balance's chart only
+
+
+def test_every_chart_of_the_run_page_is_drawn_for_a_phone_too(world, client):
+    run = a_run(world, client, opening_balance="50000")
+    page = client.get(f"/f/{world.fund_a.pk}/projection/runs/{run.pk}/").content.decode()
+    wide = re.findall(r'<svg class="chart wide[^"]*" viewBox="0 0 (\d+) \d+"', page)
+    narrow = re.findall(r'<svg class="chart narrow[^"]*" viewBox="0 0 (\d+) \d+"', page)
+    assert len(wide) == len(narrow) == 2  # the balance's fan and the chance of running out
+    assert set(narrow) == {"360"} and all(int(w) > 600 for w in wide)
