@@ -221,7 +221,7 @@ def _health_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
         )
     if not parts:
         return ""
-    a.rate_uncertainty = {k: round(v, 2) for k, v in shape.items() if v > 0}
+    a.rate_uncertainty.update({k: round(v, 2) for k, v in shape.items() if v > 0})
     return (
         _(
             "The fund's own claims of the last 3 years, weighed with the national rates (a "
@@ -260,7 +260,8 @@ OWN_RATE_EVENTS = (("education", "education_rate"), ("disability", "disability_r
 def _events_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> str:
     """Scholarships and disability from the fund's own claims of the last three years, by the
     gamma–Poisson model of the hospital rates with the assumed rate as the prior's mean: after
-    *n* claims in *E* member-years the default is (1 + n) / (1/assumed + E).
+    *n* claims in *E* member-years the default is (1 + n) / (1/assumed + E), and each scenario
+    draws the rate from that law (shape 1 + n: ``rate_uncertainty``).
 
     Counted: the claims the regulation found eligible, for the member or a relative. The
     projection takes each event as meeting the conditions it cannot see (a child's grades, a
@@ -291,6 +292,8 @@ def _events_from_experience(*, fund: Fund, a: Assumptions, today: dt.date) -> st
         ).count()
         beta = PRIOR_SHAPE / assumed
         setattr(a, field_name, round((PRIOR_SHAPE + n) / (beta + exposure), 5))
+        # the rate's law is Gamma(α + n, β + E): each scenario draws it (decision 0024)
+        a.rate_uncertainty[kind] = float(PRIOR_SHAPE + n)
         parts.append(
             _(
                 "%(what)s: %(n)s claims granted in %(years)s member-years, weighed at %(z)s%% "

@@ -276,7 +276,12 @@ def uncertainties_included(a: Assumptions) -> list[str]:
             )
         )
     ]
-    names = {"hospital": _("hospital stays"), "outpatient": _("outpatient visits")}
+    names = {
+        "hospital": _("hospital stays"),
+        "outpatient": _("outpatient visits"),
+        "education": _("scholarships"),
+        "disability": _("disability"),
+    }
     for source, shape in sorted(a.rate_uncertainty.items()):
         out.append(
             str(

@@ -92,6 +92,8 @@ def test_scholarships_weigh_in_the_funds_granted_claims_and_nights_their_own_law
     years = 3 * (TODAY - add_months(TODAY, -36)).days / 365.25
     assert a.education_rate == round(5 / (1 / 0.02 + years), 5)
     assert a.disability_rate == 0.002
+    # the rate's law Gamma(1 + 4, …): each scenario draws it; no disability paid, none drawn
+    assert a.rate_uncertainty["education"] == 5.0 and "disability" not in a.rate_uncertainty
     prior = nights_distribution(4.25)
     assert a.nights_shares[8] == pytest.approx((prior[7] + 3) / 4, abs=1e-6)
     mean = (sum(k * prior[k - 1] for k in range(1, MAX_NIGHTS + 1)) + 24) / 4

@@ -173,6 +173,39 @@ def test_an_uncertain_rate_widens_the_fan_and_keeps_its_mean():
     assert abs(b1.mean() - b0.mean()) < 4 * se
 
 
+DISABILITY = """
+format: 1
+code: d
+title_th: พิการ
+clauses: [{number: "1", text_th: x}]
+benefits:
+  - {code: disability, kind: disability, name_th: พิการ, clause: "1", amount: 3000}
+"""
+
+
+def test_a_rate_weighed_from_the_funds_own_claims_is_drawn_per_scenario_whatever_its_kind():
+    # scholarships and disability are weighed from the fund's claims like hospital stays
+    # (decision 0024): their rate is drawn per scenario too, and the fan widens the same way
+    pop = population(300)
+    reg = [("d", load_regulation(DISABILITY))]
+    known = project(reg, pop, assumptions(years=10, scenarios=3000, seed=4, disability_rate=0.05))
+    unsure = project(
+        reg,
+        pop,
+        assumptions(
+            years=10,
+            scenarios=3000,
+            seed=4,
+            disability_rate=0.05,
+            rate_uncertainty={"disability": 4.0},
+        ),
+    )
+    b0, b1 = known.balance[0, :, -1], unsure.balance[0, :, -1]
+    assert b1.std() > 2 * b0.std()
+    se = np.sqrt(b0.var() / b0.size + b1.var() / b1.size)
+    assert abs(b1.mean() - b0.mean()) < 4 * se
+
+
 # ---- lifetime caps the closed form of one benefit's claims does not cover -----------------
 
 SHARED_ONCE = """

@@ -26,7 +26,7 @@ __all__ = [
 ENTRANT_GROUPS: tuple[int, ...] = tuple(range(15, 65, 5))
 MAX_YEARS = 100
 #: Event sources whose rate may be uncertain (weighed from the fund's own claims).
-UNCERTAIN_SOURCES = ("hospital", "outpatient")
+UNCERTAIN_SOURCES = ("hospital", "outpatient", "education", "disability")
 MAX_SCENARIOS = 1_000_000
 
 
