@@ -489,7 +489,9 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
     median_svg = pair(median_rows, base[1], median_title, _fmt)
     # The chance hardly moves (all of it at 0 % or at 100 %, say): the bars are too short to
     # see, so the page says what that means instead of showing an empty chart unexplained.
-    ruin_moves = max((abs(v - base[0] * 100) for _n, a, b in ruin_rows for v in (a, b)), default=0)
+    ruin_moves = max(
+        (abs(v - base[0] * 100) for _name, down, up in ruin_rows for v in (down, up)), default=0
+    )
     return render(
         request,
         "projection/sensitivity.html",
