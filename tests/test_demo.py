@@ -53,12 +53,17 @@ def _fingerprint() -> list[tuple]:
 def test_the_same_seed_gives_the_same_demo_of_two_valid_pilot_funds(small_demo):
     """One load checked in full, a second with the same seed compared with it (two loads: the
     demo's steps are what the suite spends most on)."""
+    heard: list[tuple[str, str]] = []
     with transaction.atomic():
-        _check_demo(load_demo(seed=7, today=TODAY))
+        _check_demo(load_demo(seed=7, today=TODAY, progress=lambda *said: heard.append(said)))
         first = _fingerprint()
         transaction.set_rollback(True)
     assert len(first) > 1000
     assert first == _run(7)
+    # the command tells each part as it starts: both funds in turn, then the shared study
+    parts = [part for fund, part in heard if fund.startswith("Banthi")]
+    assert parts[0] == "members" and "contributions" in parts and "reports" in parts
+    assert [p for f, p in heard if f.startswith("Thaneun")] == parts and heard[-1] == ("", "aar")
 
 
 def test_another_seed_gives_other_people():

@@ -40,17 +40,28 @@ STEPS: list[Callable[..., None]] = [development_demo.step, assessment_demo.step,
 
 
 @transaction.atomic
-def load_demo(*, seed: int = 2552, today: dt.date) -> list[Fund]:
-    """Create the two pilot funds with members and history; same seed and date, same data."""
+def load_demo(
+    *,
+    seed: int = 2552,
+    today: dt.date,
+    progress: Callable[[str, str], None] | None = None,
+) -> list[Fund]:
+    """Create the two pilot funds with members and history; same seed and date, same data.
+    ``progress(fund, part)`` hears of each part as it starts (the command prints it: the load
+    takes a few minutes on a laptop, and a silent terminal looks stuck)."""
+    say = progress or (lambda fund, part: None)
     funds = []
     for i, spec in enumerate(DEMO_FUNDS):
         rng = random.Random(seed * 100 + i)
+        say(spec.name_en, "members")
         fund = create_demo_fund(spec, rng=rng, today=today)
         with rollups_deferred():  # network_demo rebuilds them once per fund
             for step in _steps() + STEPS:
+                say(spec.name_en, step.__module__.split(".")[1])
                 step(fund, rng=rng, today=today)
         funds.append(fund)
     for final in _after_all():
+        say("", final.__module__.split(".")[1])
         final(funds, today=today)
     return funds
 

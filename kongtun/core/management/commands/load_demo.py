@@ -9,6 +9,20 @@ from django.utils import timezone
 from kongtun.demo.loader import load_demo
 from kongtun.demo.people import DEMO_PASSWORD, demo_funds_exist, demo_logins
 
+#: What each part of the load writes, as the progress lines name it.
+PARTS = {
+    "members": "members, villages and committee",
+    "contributions": "contributions and receipts, every meeting since founding",
+    "governance": "meetings and resolutions",
+    "claims": "regulation versions and claims",
+    "ledger": "bank deposits and withdrawals",
+    "reports": "closing every ended month",
+    "development": "development process",
+    "assessment": "self-assessment rounds",
+    "network": "network figures",
+    "aar": "a lessons-learned study over both funds",
+}
+
 
 class Command(BaseCommand):
     help = "Load the demo: the two pilot funds (Banthi, Thaneun) with synthetic members."
@@ -36,7 +50,16 @@ class Command(BaseCommand):
                     self.stderr.write("The demo is already loaded.")
             else:
                 started = time.monotonic()
-                funds = load_demo(seed=seed, today=timezone.localdate())
+                self.stdout.write("Loading the demo funds (a few minutes on a laptop) …")
+
+                def progress(fund: str, part: str) -> None:
+                    where = f"{fund}: " if fund else ""
+                    self.stdout.write(
+                        f"  {time.monotonic() - started:5.0f} s  {where}{PARTS.get(part, part)}"
+                    )
+                    self.stdout.flush()
+
+                funds = load_demo(seed=seed, today=timezone.localdate(), progress=progress)
                 self.stdout.write(
                     f"Loaded {len(funds)} demo funds in {time.monotonic() - started:.1f} s."
                 )
