@@ -160,3 +160,18 @@ def test_a_moment_is_shown_on_the_day_it_was_in_thailand():
     assert format_date(moment, "th") == "3 ธ.ค. 2569"
     assert format_date(moment, "en") == "3 Dec 2026"
     assert format_date(dt.datetime(2026, 12, 2, 17, 8), "en") == "2 Dec 2026"  # naive: as given
+
+
+def test_a_name_is_shown_in_the_pages_language_with_thai_when_no_english_is_given():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from kongtun.core.templatetags.kongtun import local_name
+
+    benefit = {"name_th": "ค่าจัดการศพ", "name_en": "Funeral"}
+    account = SimpleNamespace(name_th="เงินสด", name_en="")
+    assert local_name(benefit) == "ค่าจัดการศพ" and local_name(account) == "เงินสด"
+    with translation.override("en"):
+        assert local_name(benefit) == "Funeral"
+        assert local_name(account) == "เงินสด"  # no English name: the Thai one, not nothing

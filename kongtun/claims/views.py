@@ -166,10 +166,7 @@ def _service_errors_too(form: ClaimForm, fund) -> None:
     try:
         claim_preview(fund=fund, data=form.to_input())
     except ValidationError as exc:
-        for field, found in exc.message_dict.items():
-            if field in form.fields and field not in form.errors:
-                for message in found:
-                    form.add_error(field, message)
+        apply_service_errors(form, exc, keep_existing=True)
 
 
 @fund_view(Cap.VIEW_FUND)

@@ -90,14 +90,22 @@ class BahtField(forms.Field):
 
 
 def apply_service_errors(
-    form: forms.BaseForm, exc: object, field_map: dict[str, str] | None = None
+    form: forms.BaseForm,
+    exc: object,
+    field_map: dict[str, str] | None = None,
+    *,
+    keep_existing: bool = False,
 ) -> None:
     """Put a service's ValidationError (keyed by field) onto the form, so the page names the
-    field the service refused."""
+    field the service refused. ``keep_existing``: a field the form already refused keeps its
+    own message (the service ran on what the form could read, to name every mistake at once)."""
     field_map = field_map or {}
     for name, messages in getattr(
         exc, "message_dict", {"__all__": getattr(exc, "messages", [])}
     ).items():
         target = field_map.get(name, name)
+        target = target if target in form.fields else None
+        if keep_existing and (target or "__all__") in form.errors:
+            continue
         for message in messages:
-            form.add_error(target if target in form.fields else None, message)
+            form.add_error(target, message)

@@ -23,6 +23,13 @@ WIDTH, HEIGHT = 720, 360
 #: The phone drawing (decision 0024): drawn for a 360 px screen at its own size, so the chart
 #: fits without a sideways swipe and its text stays 12 px; its title is the page's heading.
 NARROW = 360
+
+
+def is_narrow(width: int) -> bool:
+    """A drawing laid out for a phone (every chart and the tornado ask this one question)."""
+    return width < 500
+
+
 MARGIN = {"left": 64, "right": 16, "top": 48, "bottom": 40}
 INK = "#1f2933"
 MUTED = "#5f6b7a"
@@ -46,7 +53,7 @@ class Drawing:
 
     @property
     def narrow(self) -> bool:
-        return self.width < 500
+        return is_narrow(self.width)
 
     def poly(self, pts, fill, opacity=1.0):
         self.shapes.append(("poly", pts, fill, opacity))
@@ -148,7 +155,7 @@ def fan_chart(
     d = Drawing(
         title=title,
         width=width,
-        height=(280 if width < 500 else HEIGHT) + rows * LEGEND_ROW,
+        height=(280 if is_narrow(width) else HEIGHT) + rows * LEGEND_ROW,
         legend_rows=rows,
     )
     values = [v for s in series for row in (s["quantiles"][0], s["quantiles"][4]) for v in row] + [
@@ -205,7 +212,7 @@ def ruin_chart(
     rows = len(series) if len(series) > 1 else 0
     d = Drawing(
         width=width,
-        height=(230 if width < 500 else 250) + rows * LEGEND_ROW,
+        height=(230 if is_narrow(width) else 250) + rows * LEGEND_ROW,
         title=title,
         legend_rows=rows,
     )

@@ -3,13 +3,16 @@ its −20 % value to its +20 % value around today's, the widest on top.
 
 Drawn at two sizes like the other charts (``charts.to_svg_pair``): wide, with the names to the
 left of the bars, and for a phone, with each name above its bar, so neither needs a sideways
-swipe. The title is the page's heading; the drawing keeps it as its accessible name."""
+swipe; the stylesheet shows the one that fits. The title is the page's heading; the drawing
+keeps it as its accessible name."""
 
 from __future__ import annotations
 
 from django.utils.html import escape
 
-WIDE, NARROW = 640, 360
+from kongtun.projection.charts import NARROW, is_narrow
+
+WIDE = 640
 
 
 def tornado_svg(
@@ -20,11 +23,18 @@ def tornado_svg(
     fmt,
     low_label: str,
     high_label: str,
-    width: int = WIDE,
 ) -> str:
-    """``rows``: (label, value at −20 %, value at +20 %); ``fmt`` formats an axis value."""
+    """The chart wide and for a phone. ``rows``: (label, value at −20 %, value at +20 %);
+    ``fmt`` formats an axis value."""
     rows = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
-    narrow = width < 500
+    return "".join(
+        _drawn(rows, base, title=title, fmt=fmt, low=low_label, high=high_label, width=width)
+        for width in (WIDE, NARROW)
+    )
+
+
+def _drawn(rows, base: float, *, title: str, fmt, low: str, high: str, width: int) -> str:
+    narrow = is_narrow(width)
     W, right, bar = width, 24, 22
     left = 10 if narrow else 190
     name_h = 16 if narrow else 0  # the name's own line above the bar on a phone
@@ -79,12 +89,12 @@ def tornado_svg(
             f"{escape(fmt(v))}</text>"
         )
     key_y = H - 6
-    second = left + 22 + 8 * len(low_label)
+    second = left + 22 + 8 * len(low)
     parts.append(
         f'<rect x="{left}" y="{key_y - 9}" width="10" height="10" fill="#7aa6c2"/>'
-        f'<text x="{left + 14}" y="{key_y}" font-size="11">{escape(low_label)}</text>'
+        f'<text x="{left + 14}" y="{key_y}" font-size="11">{escape(low)}</text>'
         f'<rect x="{second}" y="{key_y - 9}" width="10" height="10" fill="#d08c5b"/>'
-        f'<text x="{second + 14}" y="{key_y}" font-size="11">{escape(high_label)}</text>'
+        f'<text x="{second + 14}" y="{key_y}" font-size="11">{escape(high)}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)

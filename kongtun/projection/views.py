@@ -444,7 +444,7 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
     running out of money by the horizon and the median balance then."""
     from kongtun.projection.engine import Population
     from kongtun.projection.engine.solver import sensitivity
-    from kongtun.projection.tornado import NARROW, WIDE, tornado_svg
+    from kongtun.projection.tornado import tornado_svg
     from kongtun.regulations.engine import load_regulation
 
     run = _run_or_404(access, run_id)
@@ -471,22 +471,17 @@ def projection_sensitivity(request: HttpRequest, access: FundAccess, run_id: int
     ruin_rows = [(str(SENSITIVITY_LABELS[r.name]), r.low[0] * 100, r.high[0] * 100) for r in rows]
     median_rows = [(str(SENSITIVITY_LABELS[r.name]), r.low[1], r.high[1]) for r in rows]
 
-    def pair(chart_rows, centre, title, fmt) -> str:
-        return "".join(
-            tornado_svg(
-                chart_rows,
-                centre,
-                title=title,
-                fmt=fmt,
-                low_label=low,
-                high_label=high,
-                width=width,
-            )
-            for width in (WIDE, NARROW)
-        )
-
-    ruin_svg = pair(ruin_rows, base[0] * 100, ruin_title, lambda v: number(v, 1) + "%")
-    median_svg = pair(median_rows, base[1], median_title, _fmt)
+    ruin_svg = tornado_svg(
+        ruin_rows,
+        base[0] * 100,
+        title=ruin_title,
+        fmt=lambda v: number(v, 1) + "%",
+        low_label=low,
+        high_label=high,
+    )
+    median_svg = tornado_svg(
+        median_rows, base[1], title=median_title, fmt=_fmt, low_label=low, high_label=high
+    )
     # The chance hardly moves (all of it at 0 % or at 100 %, say): the bars are too short to
     # see, so the page says what that means instead of showing an empty chart unexplained.
     ruin_moves = max(

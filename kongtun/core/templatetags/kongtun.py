@@ -23,6 +23,20 @@ def thaidate(value: dt.date | None, style: str = "short") -> str:
 
 
 @register.filter
+def local_name(item: object) -> str:
+    """The name in the page's language: ``name_en`` on an English page when there is one,
+    else ``name_th`` — for a model or a dict (a regulation's benefit, a book's line)."""
+
+    def get(key: str) -> str:
+        value = item.get(key) if isinstance(item, dict) else getattr(item, key, "")
+        return value or ""
+
+    if current_lang() == "en" and get("name_en"):
+        return get("name_en")
+    return get("name_th")
+
+
+@register.filter
 def monthyear(value: dt.date | None) -> str:
     """มี.ค. 2567 in Thai, Mar 2024 in English: a month of contributions."""
     if value is None:
@@ -128,6 +142,10 @@ _NAV = [
     ("network_fund_reporting", _lazy("Network reporting"), "network/"),
     ("fund_settings", _lazy("Settings"), ("settings/", "roles/", "villages/", "occupations/")),
 ]
+#: Items a member (who holds no other role) is not offered though the view would answer: the
+#: overview redirects them to their own record (already "My record"), and lessons-learned
+#: studies are the study team's.
+_NAV_NOT_FOR_MEMBERS = frozenset({"fund_dashboard", "aar_fund"})
 #: How many items stay in view on a phone; the rest open from "More".
 NAV_VISIBLE = 4
 
@@ -157,8 +175,8 @@ def nav_items(access: object, path: str) -> list[dict]:
             if not access.member_id:
                 continue
             section = ("me/", f"members/{access.member_id}/")  # it redirects to the record
-        elif getattr(access, "only_member", False) and name in ("fund_dashboard", "aar_fund"):
-            continue  # a member's overview is their record; studies are the team's
+        elif access.only_member and name in _NAV_NOT_FOR_MEMBERS:
+            continue
         else:
             cap = _nav_capability(name)
             if cap is not None and not access.can(cap):
